@@ -1,0 +1,26 @@
+//! T10 MMC / SPC as typed values: command descriptor blocks (both directions: build and
+//! parse), response views and builders, mode pages, feature descriptors and sense data.
+//!
+//! Scope: bytes only, no IO (STYLE: only `mmc` and `cd` touch bytes). The recorder builds CDBs
+//! and parses responses with these types; the emulator parses CDBs and builds responses with
+//! the *same* definitions, so the two sides cannot drift apart.
+//!
+//! Panic contract (after smoltcp `wire`): views wrap `B: AsRef<[u8]>`; `new_unchecked` never
+//! checks, `new_checked` checks the length once, and after a successful `new_checked` no getter
+//! panics. Setters live in an `impl` for `B: AsRef<[u8]> + AsMut<[u8]>` and panic only if the
+//! buffer is shorter than the field they set (callers create buffers of `buffer_len()`).
+//!
+//! Spec: T10 MMC-6 (draft) and SPC-4, as summarised in `shared/reference/mmc.md`.
+#![forbid(unsafe_code)]
+
+pub mod cdb;
+pub mod commands;
+pub mod enums;
+pub mod features;
+pub mod pages;
+pub mod responses;
+pub mod sense;
+
+pub use cdb::{Cdb, CdbError, Command, DataDirection, ParseError};
+pub use enums::*;
+pub use sense::{Sense, SenseData, SenseKey, SenseKeySpecific};
