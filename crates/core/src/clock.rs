@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 pub trait Clock: Send + Sync {
     /// Monotonic time since the clock's origin.
     fn now(&self) -> Duration;
+
+    /// Waits `d` (polling loops: NOT READY, long operations). A virtual clock just advances.
+    fn sleep(&self, d: Duration);
 }
 
 /// The real monotonic clock (`std::time::Instant`), origin = construction.
@@ -34,6 +37,10 @@ impl Clock for SystemClock {
     fn now(&self) -> Duration {
         self.origin.elapsed()
     }
+
+    fn sleep(&self, d: Duration) {
+        std::thread::sleep(d);
+    }
 }
 
 /// A clock that only moves when told to (tests). Clones share the same time.
@@ -57,5 +64,9 @@ impl VirtualClock {
 impl Clock for VirtualClock {
     fn now(&self) -> Duration {
         Duration::from_nanos(self.nanos.load(Ordering::SeqCst))
+    }
+
+    fn sleep(&self, d: Duration) {
+        self.advance(d);
     }
 }

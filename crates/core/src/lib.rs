@@ -7,10 +7,12 @@
 
 mod clock;
 mod codes;
+mod docs;
 mod units;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use codes::REGISTRY;
+pub use docs::error_codes_markdown;
 pub use units::{BlockCount, Lba, Msf, SECTOR_SIZE};
 
 /// An IMAPI2-style HRESULT: bit 31 = failure, facility 0xAA for IMAPI2, low 16 bits the code.

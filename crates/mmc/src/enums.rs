@@ -36,6 +36,7 @@ macro_rules! enum_with_unknown {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use enum_with_unknown;
 
 enum_with_unknown! {

@@ -20,7 +20,8 @@ pub mod features;
 pub mod pages;
 pub mod responses;
 pub mod sense;
+mod wire;
 
 pub use cdb::{Cdb, CdbError, Command, DataDirection, ParseError};
 pub use enums::*;
-pub use sense::{Sense, SenseData, SenseKey, SenseKeySpecific};
+pub use sense::{Sense, SenseData, SenseKeySpecific};

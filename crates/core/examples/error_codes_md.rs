@@ -1,0 +1,4 @@
+//! Prints `docs/error-codes.md` from the registry.
+fn main() {
+    print!("{}", discmaster_core::error_codes_markdown());
+}
