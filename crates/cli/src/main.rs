@@ -335,8 +335,9 @@ fn burn(
         if !json {
             eprintln!("building an ISO 9660 image of {} ...", source.display());
         }
+        // IMAPI2FS codes (0xC0AAB1xx) where one matches, as IMAPI2FS would report them.
         let size = discmaster_isofs::build_image(source, tmp.path(), &opts).map_err(|e| Error::Refused {
-            code: ErrorCode::E_DISCMASTER_IMAGE_BUILD,
+            code: e.code(),
             reason: format!("building an image of {}: {e}", source.display()),
         })?;
         if json {

@@ -38,11 +38,17 @@ pub enum EmuError {
 impl EmuError {
     /// Wraps an IO error with the path it concerns.
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> EmuError {
-        EmuError::Io { path: path.into(), source }
+        EmuError::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     /// A state error for `path`.
     pub(crate) fn state(path: impl Into<PathBuf>, message: impl Into<String>) -> EmuError {
-        EmuError::State { path: path.into(), message: message.into() }
+        EmuError::State {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }

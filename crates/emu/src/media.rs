@@ -31,7 +31,12 @@ pub enum MediaKind {
 
 impl MediaKind {
     /// Every kind, in profile order.
-    pub const ALL: [MediaKind; 4] = [MediaKind::CdR, MediaKind::DvdMinusR, MediaKind::DvdPlusR, MediaKind::BdR];
+    pub const ALL: [MediaKind; 4] = [
+        MediaKind::CdR,
+        MediaKind::DvdMinusR,
+        MediaKind::DvdPlusR,
+        MediaKind::BdR,
+    ];
 
     /// The MMC profile the drive reports for this medium.
     ///

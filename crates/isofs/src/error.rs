@@ -142,7 +142,9 @@ impl IsoError {
     /// Spec: imapi2.md §4.10.
     pub fn code(&self) -> ErrorCode {
         match self {
-            IsoError::SourceNotDirectory { source: Some(_), .. } => codes::DIR_NOT_FOUND,
+            IsoError::SourceNotDirectory {
+                source: Some(_), ..
+            } => codes::DIR_NOT_FOUND,
             IsoError::SourceNotDirectory { source: None, .. } => codes::NOT_DIR,
             IsoError::ReadDirectory { .. } => codes::DIRECTORY_READ_FAILURE,
             IsoError::Metadata { .. } => codes::DIRECTORY_READ_FAILURE,

@@ -36,7 +36,22 @@
 //! * The image being written is never included, nor an old file at `output` when the
 //!   output lies inside the source tree.
 //!
+//! Names and symlink targets must be UTF-8 ([`IsoError::NonUtf8Name`] otherwise).
 //! The source tree is only read: files and directories are opened read-only.
+//!
+//! # Writer quirks (hadris-iso 2.5), checked with xorriso 1.5.4
+//!
+//! * Joliet names longer than 64 characters are cut at 64 characters, extension included
+//!   (`…long name.markdown` loses `.markdown` in the Joliet view); Rock Ridge keeps the
+//!   full name. Duplicates after cutting get `_1`, `_2`, ….
+//! * Relocated deep directories leave a visible `/rr_moved` directory (empty in the Rock
+//!   Ridge view); the Joliet tree shows the full hierarchy plus a second copy of the moved
+//!   directories under `/rr_moved/RRD…` (same file extents, no extra data).
+//! * Files of 4 GiB or more are stored as multi-extent files (ECMA-119 §6.5.4). Their
+//!   contents read back correctly, but the Rock Ridge fields are written on the first
+//!   extent's record only, and xorriso then shows the level 1 name (`HUGE.BIN`) with
+//!   mode 0000; the Joliet view shows the right name.
+//! * Directory record dates are the build time; Rock Ridge `TF` carries the files' times.
 #![forbid(unsafe_code)]
 
 mod error;
@@ -184,7 +199,11 @@ pub fn sanitize_volume_id(requested: &str) -> String {
 /// See [`build_image_with_report`].
 ///
 /// Spec: ECMA-119, Joliet, RRIP 1.12 / SUSP 1.12; imapi2.md §2.18 (CreateResultImage).
-pub fn build_image(source_dir: &Path, output: &Path, options: &IsoOptions) -> Result<u64, IsoError> {
+pub fn build_image(
+    source_dir: &Path,
+    output: &Path,
+    options: &IsoOptions,
+) -> Result<u64, IsoError> {
     build_image_with_report(source_dir, output, options).map(|report| report.size_bytes)
 }
 
@@ -253,7 +272,13 @@ pub fn build_image_with_report(
     };
 
     let mut excluded = Vec::new();
-    if let Some(id) = temporary.as_file().metadata().ok().as_ref().and_then(scan::identity) {
+    if let Some(id) = temporary
+        .as_file()
+        .metadata()
+        .ok()
+        .as_ref()
+        .and_then(scan::identity)
+    {
         excluded.push(id);
     }
     if let Some(id) = fs::metadata(output).ok().as_ref().and_then(scan::identity) {
@@ -295,7 +320,8 @@ pub fn build_image_with_report(
     if size_bytes % BLOCK_BYTES != 0 {
         return Err(IsoError::Image {
             path: source_dir.to_path_buf(),
-            source: format!("writer produced {size_bytes} bytes, not a multiple of {BLOCK_BYTES}").into(),
+            source: format!("writer produced {size_bytes} bytes, not a multiple of {BLOCK_BYTES}")
+                .into(),
         });
     }
     temporary
@@ -315,7 +341,7 @@ pub fn build_image_with_report(
 
 /// The writer's options for `options`, with the already sanitized `volume_id`.
 fn format_options(volume_id: &str, options: &IsoOptions) -> IsoFormatOptions {
-    let rock_ridge = options.rock_ridge.then(|| RripOptions {
+    let rock_ridge = options.rock_ridge.then_some(RripOptions {
         enabled: true,
         relocate_deep_dirs: true,
         preserve_permissions: true,

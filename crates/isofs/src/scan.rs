@@ -117,9 +117,8 @@ impl Scanner<'_> {
                 }
                 let grandchildren = self.scan_directory(&path, depth + 1, child_len)?;
                 self.counts.directories += 1;
-                entries.push(
-                    InputEntry::directory(name, grandchildren).with_metadata(input_metadata),
-                );
+                entries
+                    .push(InputEntry::directory(name, grandchildren).with_metadata(input_metadata));
             } else if file_type.is_file() {
                 if identity(&metadata).is_some_and(|id| self.excluded.contains(&id)) {
                     self.counts.skipped.push(SkippedEntry {
@@ -176,9 +175,7 @@ fn input_metadata(metadata: &fs::Metadata) -> InputMetadata {
         let time = time.ok()?;
         match time.duration_since(std::time::UNIX_EPOCH) {
             Ok(after) => i64::try_from(after.as_secs()).ok(),
-            Err(before) => i64::try_from(before.duration().as_secs())
-                .ok()
-                .map(|s| -s),
+            Err(before) => i64::try_from(before.duration().as_secs()).ok().map(|s| -s),
         }
     };
     #[allow(unused_mut)]
@@ -307,7 +304,10 @@ mod tests {
         fs::remove_file(&path).expect("rm");
         assert!(source.open().is_err());
         match take_failure(&failures) {
-            Some(IsoError::ReadFile { path: failed, source }) => {
+            Some(IsoError::ReadFile {
+                path: failed,
+                source,
+            }) => {
                 assert_eq!(failed, path);
                 assert_eq!(source.kind(), io::ErrorKind::NotFound);
             }
@@ -349,11 +349,18 @@ mod tests {
         let mut reader = source.open().expect("open");
         let mut buffer = [0u8; 4];
         reader.read_exact(&mut buffer).expect("read");
-        assert!(take_failure(&failures).is_none(), "nothing wrong before drop");
+        assert!(
+            take_failure(&failures).is_none(),
+            "nothing wrong before drop"
+        );
         drop(reader);
         assert!(matches!(
             take_failure(&failures),
-            Some(IsoError::FileChanged { scanned_bytes: 4, now_bytes: 9, .. })
+            Some(IsoError::FileChanged {
+                scanned_bytes: 4,
+                now_bytes: 9,
+                ..
+            })
         ));
     }
 
@@ -365,7 +372,11 @@ mod tests {
         let failures = slot();
         let source = streamed_source(path, 3, Arc::clone(&failures));
         let mut contents = Vec::new();
-        source.open().expect("open").read_to_end(&mut contents).expect("read");
+        source
+            .open()
+            .expect("open")
+            .read_to_end(&mut contents)
+            .expect("read");
         assert_eq!(contents, b"abc");
         assert!(take_failure(&failures).is_none());
     }
@@ -375,6 +386,9 @@ mod tests {
         let failures = slot();
         record_failure(&failures, IsoError::NonUtf8Name { path: "a".into() });
         record_failure(&failures, IsoError::NonUtf8Name { path: "b".into() });
-        assert_eq!(take_failure(&failures).map(|e| e.path().to_path_buf()), Some("a".into()));
+        assert_eq!(
+            take_failure(&failures).map(|e| e.path().to_path_buf()),
+            Some("a".into())
+        );
     }
 }

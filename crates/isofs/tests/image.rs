@@ -18,8 +18,9 @@ const LONG_NAME: &str =
     "a very long file name that goes well beyond the eight dot three limit.markdown";
 const BIG_LEN: usize = 3 * 1024 * 1024 + 123;
 
-/// A tree with nested dirs, long and mixed-case names, an 8.3 collision, a 3 MiB file,
-/// an empty file, an empty directory, unicode (BMP and non-BMP) names and symlinks.
+/// A tree with nested dirs, long and mixed-case names, 8.3 collisions (files and
+/// directories), dotfiles, a 3 MiB file, an empty file, an empty directory, unicode
+/// (BMP and non-BMP) names and symlinks (one dangling).
 fn make_tree(root: &Path) {
     let write = |rel: &str, bytes: &[u8]| {
         let path = root.join(rel);
@@ -38,6 +39,12 @@ fn make_tree(root: &Path) {
     write("unicodé/日本語のファイル名.txt", "日本語\n".as_bytes());
     write("unicodé/ñandú 😀.txt", "emoji\n".as_bytes());
     write("exec.sh", b"#!/bin/sh\necho hi\n");
+    write(".hidden", b"dotfile\n");
+    write(".config/settings.ini", b"[a]\n");
+    write("x", b"single character name\n");
+    // Both directories map to the level 1 name DIRECTOR.
+    write("Directory One/a.txt", b"1\n");
+    write("directory two/a.txt", b"2\n");
     fs::create_dir(root.join("Empty Dir")).expect("mkdir");
     #[cfg(unix)]
     {
@@ -86,13 +93,20 @@ fn image_synthetic_tree_extracts_byte_identical_files_and_links() {
         original.keys().collect::<Vec<_>>()
     );
     for (path, node) in &original {
-        assert_eq!(copy.get(path), Some(node), "{path} differs after extraction");
+        assert_eq!(
+            copy.get(path),
+            Some(node),
+            "{path} differs after extraction"
+        );
     }
     assert!(matches!(original.get("/big.bin"), Some(Node::File(len, _)) if *len == BIG_LEN as u64));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(extracted.join("exec.sh")).expect("stat").permissions().mode();
+        let mode = fs::metadata(extracted.join("exec.sh"))
+            .expect("stat")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o755, "Rock Ridge PX keeps the mode");
     }
 }
@@ -148,19 +162,33 @@ fn image_synthetic_tree_primary_names_are_unique_level1_names() {
     for path in &primary {
         let name = path.rsplit('/').next().expect("non-empty");
         let (stem, extension) = name.split_once('.').unwrap_or((name, ""));
-        let d_chars = |s: &str| s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+        let d_chars = |s: &str| {
+            s.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        };
         assert!(
-            (1..=8).contains(&stem.len()) && extension.len() <= 3 && d_chars(stem) && d_chars(extension),
+            stem.len() <= 8
+                && !(stem.is_empty() && extension.is_empty())
+                && extension.len() <= 3
+                && d_chars(stem)
+                && d_chars(extension),
             "{path} is not an ISO 9660 level 1 name"
         );
     }
-    // `longfilename1.txt` and `longfilename2.txt` both map to LONGFILE.TXT: deduplicated.
+    // `longfilename1.txt` and `longfilename2.txt` both map to LONGFILE.TXT, and
+    // `Directory One`, `directory two` to DIRECTOR: the writer adds `_1` suffixes.
     let root_names: BTreeSet<&str> = primary
         .iter()
         .filter(|p| p.matches('/').count() == 1)
         .map(String::as_str)
         .collect();
-    assert_eq!(root_names.len(), primary.iter().filter(|p| p.matches('/').count() == 1).count());
+    assert_eq!(
+        root_names.len(),
+        primary
+            .iter()
+            .filter(|p| p.matches('/').count() == 1)
+            .count()
+    );
 }
 
 #[test]
@@ -168,7 +196,10 @@ fn image_size_is_whole_blocks_and_equals_volume_space_size() {
     let (_dir, _source, image) = build_default();
     let len = fs::metadata(&image).expect("stat").len();
     assert_eq!(len % BLOCK_BYTES, 0);
-    assert_eq!(u64::from(pvd_volume_space_blocks(&image)) * BLOCK_BYTES, len);
+    assert_eq!(
+        u64::from(pvd_volume_space_blocks(&image)) * BLOCK_BYTES,
+        len
+    );
     assert!(len > BIG_LEN as u64);
 }
 
@@ -181,7 +212,10 @@ fn image_build_returns_size_of_written_file() {
     let size = build_image(dir.path(), &output, &IsoOptions::default()).expect("build");
     assert_eq!(size, fs::metadata(&output).expect("stat").len());
     // No temporary file is left next to the output.
-    let names: Vec<_> = fs::read_dir(image.path()).expect("ls").map(|e| e.expect("entry").file_name()).collect();
+    let names: Vec<_> = fs::read_dir(image.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("x.iso")]);
 }
 
@@ -193,7 +227,11 @@ fn image_build_leaves_source_unmodified() {
     make_tree(&source);
     let stat = |path: &Path| {
         let meta = fs::symlink_metadata(path).expect("lstat");
-        (meta.len(), meta.modified().expect("mtime"), meta.permissions())
+        (
+            meta.len(),
+            meta.modified().expect("mtime"),
+            meta.permissions(),
+        )
     };
     let before = snapshot(&source, true);
     let stats_before: Vec<_> = before.keys().map(|p| stat(&source.join(&p[1..]))).collect();
@@ -243,14 +281,26 @@ fn image_without_rock_ridge_skips_symlinks_and_reports_them() {
     let mut skipped: Vec<_> = report
         .skipped
         .iter()
-        .map(|s| (s.path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned(), s.reason))
+        .map(|s| {
+            (
+                s.path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("")
+                    .to_owned(),
+                s.reason,
+            )
+        })
         .collect();
     skipped.sort();
     assert_eq!(
         skipped,
         vec![
             ("dangling".to_owned(), SkipReason::SymlinkWithoutRockRidge),
-            ("link-to-readme".to_owned(), SkipReason::SymlinkWithoutRockRidge),
+            (
+                "link-to-readme".to_owned(),
+                SkipReason::SymlinkWithoutRockRidge
+            ),
         ]
     );
     assert_eq!(report.symlinks, 0);
@@ -260,7 +310,10 @@ fn image_without_rock_ridge_skips_symlinks_and_reports_them() {
     assert!(!listing.iter().any(|p| p.contains("link-to-readme")));
     if have_tool("isoinfo", "-version") {
         let descriptors = run("isoinfo", &["-d", "-i", image.to_str().expect("utf-8")]);
-        assert!(descriptors.contains("NO Rock Ridge present"), "{descriptors}");
+        assert!(
+            descriptors.contains("NO Rock Ridge present"),
+            "{descriptors}"
+        );
     }
 }
 
@@ -277,9 +330,15 @@ fn image_without_joliet_has_no_supplementary_descriptor() {
         ..IsoOptions::default()
     };
     build_image(dir.path(), image.path(), &options).expect("build");
-    let descriptors = run("isoinfo", &["-d", "-i", image.path().to_str().expect("utf-8")]);
+    let descriptors = run(
+        "isoinfo",
+        &["-d", "-i", image.path().to_str().expect("utf-8")],
+    );
     assert!(descriptors.contains("NO Joliet present"), "{descriptors}");
-    assert!(descriptors.contains("Rock Ridge signatures version 1 found"), "{descriptors}");
+    assert!(
+        descriptors.contains("Rock Ridge signatures version 1 found"),
+        "{descriptors}"
+    );
 }
 
 #[test]
@@ -292,13 +351,22 @@ fn image_output_inside_source_is_never_included() {
     let image = dir.path().join("out.iso");
     let first = build_image_with_report(dir.path(), &image, &IsoOptions::default()).expect("build");
     assert_eq!(first.files, 1);
-    assert_eq!(first.skipped.len(), 1, "the temporary image file: {:?}", first.skipped);
+    assert_eq!(
+        first.skipped.len(),
+        1,
+        "the temporary image file: {:?}",
+        first.skipped
+    );
     assert_eq!(first.skipped[0].reason, SkipReason::OutputImage);
 
-    let second = build_image_with_report(dir.path(), &image, &IsoOptions::default()).expect("rebuild");
+    let second =
+        build_image_with_report(dir.path(), &image, &IsoOptions::default()).expect("rebuild");
     assert_eq!(second.files, 1);
     assert_eq!(second.skipped.len(), 2, "{:?}", second.skipped);
-    assert!(second.skipped.iter().all(|s| s.reason == SkipReason::OutputImage));
+    assert!(second
+        .skipped
+        .iter()
+        .all(|s| s.reason == SkipReason::OutputImage));
     assert_eq!(xorriso_find(&image, None), vec!["/a.txt".to_owned()]);
 }
 
@@ -322,7 +390,10 @@ fn image_deep_tree_with_rock_ridge_is_relocated_and_readable() {
     assert_eq!(xorriso_find(&image, None), expected);
     // The Joliet tree keeps the full hierarchy (plus a second copy under /rr_moved).
     let joliet = xorriso_find(&image, Some("norock"));
-    assert!(joliet.contains(&"/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/deep.txt".to_owned()), "{joliet:?}");
+    assert!(
+        joliet.contains(&"/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/deep.txt".to_owned()),
+        "{joliet:?}"
+    );
     let extracted = dir.path().join("x");
     xorriso_extract(&image, &extracted);
     assert_eq!(
@@ -342,7 +413,10 @@ fn image_deep_tree_without_rock_ridge_fails_naming_directory() {
         ..IsoOptions::default()
     };
     let error = build_image(&source, &output, &options).expect_err("too deep");
-    assert!(matches!(&error, IsoError::TooDeep { path } if path.ends_with("d1/d2/d3/d4/d5/d6/d7/d8")), "{error:?}");
+    assert!(
+        matches!(&error, IsoError::TooDeep { path } if path.ends_with("d1/d2/d3/d4/d5/d6/d7/d8")),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("d8"), "{error}");
     assert!(!output.exists());
 }
@@ -351,9 +425,22 @@ fn image_deep_tree_without_rock_ridge_fails_naming_directory() {
 fn image_missing_source_fails_with_source_not_directory() {
     let dir = tempfile::tempdir().expect("tempdir");
     let missing = dir.path().join("nope");
-    let error = build_image(&missing, &dir.path().join("out.iso"), &IsoOptions::default())
-        .expect_err("missing source");
-    assert!(matches!(error, IsoError::SourceNotDirectory { source: Some(_), .. }), "{error:?}");
+    let error = build_image(
+        &missing,
+        &dir.path().join("out.iso"),
+        &IsoOptions::default(),
+    )
+    .expect_err("missing source");
+    assert!(
+        matches!(
+            error,
+            IsoError::SourceNotDirectory {
+                source: Some(_),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("nope"));
     assert_eq!(error.code(), discmaster_isofs::codes::DIR_NOT_FOUND);
 }
@@ -364,7 +451,10 @@ fn image_output_in_missing_directory_fails_and_creates_nothing() {
     fs::write(dir.path().join("a.txt"), b"a").expect("write");
     let output = dir.path().join("no/such/dir/out.iso");
     let error = build_image(dir.path(), &output, &IsoOptions::default()).expect_err("no dir");
-    assert!(matches!(&error, IsoError::CreateOutput { path, .. } if path == &output), "{error:?}");
+    assert!(
+        matches!(&error, IsoError::CreateOutput { path, .. } if path == &output),
+        "{error:?}"
+    );
     assert!(!dir.path().join("no").exists());
 }
 
@@ -381,7 +471,11 @@ fn image_existing_output_is_kept_when_build_fails() {
     };
     build_image(&source, &output, &options).expect_err("too deep");
     assert_eq!(fs::read(&output).expect("read"), b"previous image");
-    assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 2, "no temporary left");
+    assert_eq!(
+        fs::read_dir(dir.path()).expect("ls").count(),
+        2,
+        "no temporary left"
+    );
 }
 
 #[cfg(unix)]
@@ -400,7 +494,10 @@ fn image_unreadable_file_fails_naming_file() {
     }
     let output = dir.path().join("out.iso");
     let error = build_image(&source, &output, &IsoOptions::default()).expect_err("unreadable");
-    assert!(matches!(&error, IsoError::ReadFile { path, .. } if path == &secret), "{error:?}");
+    assert!(
+        matches!(&error, IsoError::ReadFile { path, .. } if path == &secret),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("secret.txt"), "{error}");
     assert!(!output.exists());
 }
@@ -412,13 +509,16 @@ fn image_fifo_is_skipped_and_reported() {
     let source = dir.path().join("src");
     fs::create_dir(&source).expect("mkdir");
     fs::write(source.join("a.txt"), b"a").expect("write");
-    let status = std::process::Command::new("mkfifo").arg(source.join("pipe")).status();
+    let status = std::process::Command::new("mkfifo")
+        .arg(source.join("pipe"))
+        .status();
     if !status.map(|s| s.success()).unwrap_or(false) {
         println!("SKIPPED: mkfifo");
         return;
     }
-    let report = build_image_with_report(&source, &dir.path().join("out.iso"), &IsoOptions::default())
-        .expect("build");
+    let report =
+        build_image_with_report(&source, &dir.path().join("out.iso"), &IsoOptions::default())
+            .expect("build");
     assert_eq!(report.files, 1);
     assert_eq!(report.skipped.len(), 1);
     assert_eq!(report.skipped[0].reason, SkipReason::SpecialFile);

@@ -8,7 +8,10 @@
 //! Panic contract (after smoltcp `wire`): views wrap `B: AsRef<[u8]>`; `new_unchecked` never
 //! checks, `new_checked` checks the length once, and after a successful `new_checked` no getter
 //! panics. Setters live in an `impl` for `B: AsRef<[u8]> + AsMut<[u8]>` and panic only if the
-//! buffer is shorter than the field they set (callers create buffers of `buffer_len()`).
+//! buffer is shorter than the field they set (callers create buffers with the views' `LEN`
+//! or their `new_zeroed()` / `new_default()` constructors). Fields that only longer versions
+//! of a structure define (short sense, 28-byte track information, short page 2Ah) read as
+//! `Option` instead of panicking.
 //!
 //! Spec: T10 MMC-6 (draft) and SPC-4, as summarised in `shared/reference/mmc.md`.
 #![forbid(unsafe_code)]

@@ -654,6 +654,8 @@ impl<B: AsRef<[u8]>> SenseData<B> {
     /// Builds 18 bytes of fixed-format current sense (70h; VALID set when `information` is
     /// given; additional length 10; SKSV set when `sks` is given).
     ///
+    /// Call as `SenseData::<&[u8]>::emit_fixed(…)`; the buffer type plays no part.
+    ///
     /// Shape: see the type. Spec: SPC-4 §4.5.3 (reference `mmc.md` §3.1).
     pub fn emit_fixed(
         sense: Sense,
@@ -676,7 +678,7 @@ impl<B: AsRef<[u8]>> SenseData<B> {
     /// Builds descriptor-format current sense (72h): the 8-byte header, then an information
     /// descriptor (00h, 12 bytes, VALID set, value zero-extended to 8 bytes) when
     /// `information` is given, then a sense-key specific descriptor (02h, 8 bytes) when `sks`
-    /// is given.
+    /// is given. Call as `SenseData::<&[u8]>::emit_descriptor(…)`.
     ///
     /// Spec: SPC-4 §4.5.2 (reference `mmc.md` §3.2).
     pub fn emit_descriptor(

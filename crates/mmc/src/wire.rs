@@ -11,11 +11,6 @@ pub(crate) fn be16(b: &[u8], at: usize) -> u16 {
     u16::from_be_bytes([b[at], b[at + 1]])
 }
 
-/// Big-endian 24-bit value at `at..at + 3`.
-pub(crate) fn be24(b: &[u8], at: usize) -> u32 {
-    u32::from_be_bytes([0, b[at], b[at + 1], b[at + 2]])
-}
-
 /// Big-endian `u32` at `at..at + 4`.
 pub(crate) fn be32(b: &[u8], at: usize) -> u32 {
     u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
@@ -36,11 +31,6 @@ pub(crate) fn opt_be32(b: &[u8], at: usize) -> Option<u32> {
 /// Writes a big-endian `u16` at `at`.
 pub(crate) fn put16(b: &mut [u8], at: usize, v: u16) {
     b[at..at + 2].copy_from_slice(&v.to_be_bytes());
-}
-
-/// Writes the low 24 bits of `v` big-endian at `at`.
-pub(crate) fn put24(b: &mut [u8], at: usize, v: u32) {
-    b[at..at + 3].copy_from_slice(&v.to_be_bytes()[1..]);
 }
 
 /// Writes a big-endian `u32` at `at`.

@@ -3,6 +3,9 @@
 //! every getter is called after a successful `new_checked`.
 
 use discmaster_mmc::commands::*;
+use discmaster_mmc::features::*;
+use discmaster_mmc::pages::*;
+use discmaster_mmc::responses::*;
 use discmaster_mmc::{Command, SenseData};
 use proptest::prelude::*;
 
@@ -40,7 +43,186 @@ fn read_sense(bytes: &[u8]) {
     }
 }
 
+fn read_configuration(bytes: &[u8]) {
+    if let Ok(c) = Configuration::new_checked(bytes) {
+        let _ = (c.data_length(), c.current_profile());
+        for d in c.descriptors() {
+            let _ = (
+                d.feature_code(),
+                d.version(),
+                d.persistent(),
+                d.current(),
+                d.payload().len(),
+            );
+            let _ = ProfileList::parse(&d);
+            let _ = Core::parse(&d);
+            let _ = RemovableMedium::parse(&d);
+            let _ = RandomReadable::parse(&d);
+            let _ = IncrementalStreamingWritable::parse(&d);
+            let _ = CdTrackAtOnce::parse(&d);
+            let _ = DvdPlusR::parse(&d);
+            let _ = DvdMinusRRwWrite::parse(&d);
+            let _ = BdWrite::parse(&d);
+            let _ = DriveSerialNumber::parse(&d);
+        }
+    }
+    if let Ok(d) = FeatureDescriptor::new_checked(bytes) {
+        let _ = (
+            d.payload(),
+            IncrementalStreamingWritable::parse(&d),
+            BdWrite::parse(&d),
+        );
+    }
+}
+
+fn read_pages(bytes: &[u8]) {
+    for pages in [ModePages::new(bytes), ModePages::for_select(bytes)]
+        .into_iter()
+        .flatten()
+    {
+        for p in pages {
+            let _ = (
+                p.ps(),
+                p.spf(),
+                p.page_code(),
+                p.subpage_code(),
+                p.page_length(),
+                p.body().len(),
+            );
+            if let Ok(w) = WriteParametersPage::new_checked(p.as_bytes()) {
+                let _ = (
+                    w.write_type(),
+                    w.multi_session(),
+                    w.data_block_type(),
+                    w.session_format(),
+                );
+                let _ = (
+                    w.packet_size(),
+                    w.audio_pause_length(),
+                    w.media_catalog_number(),
+                    w.isrc(),
+                    w.subheader(),
+                );
+            }
+            if let Ok(c) = CapabilitiesPage::new_checked(p.as_bytes()) {
+                let _ = (
+                    c.buffer_size_kib(),
+                    c.current_write_speed_selected(),
+                    c.rotation_control_selected(),
+                );
+                let _ = (
+                    c.copy_management_revision(),
+                    c.write_speed_descriptors().count(),
+                );
+            }
+        }
+    }
+    if let Ok(c) = CapabilitiesPage::new_checked(bytes) {
+        let _ = (
+            c.number_of_write_speed_descriptors(),
+            c.write_speed_descriptors().count(),
+        );
+        let _ = (
+            c.current_read_speed_kbps(),
+            c.max_write_speed_kbps(),
+            c.current_write_speed_kbps(),
+        );
+    }
+    if let Ok(w) = WriteParametersPage::new_checked(bytes) {
+        let _ = (w.link_size(), w.host_application_code(), w.track_mode());
+    }
+    if let Ok(p) = ModePage::new_checked(bytes) {
+        let _ = p.body();
+    }
+}
+
+fn read_responses(bytes: &[u8]) {
+    if let Ok(t) = Toc::new_checked(bytes) {
+        let _ = (t.data_length(), t.first(), t.last());
+        for d in t.descriptors() {
+            let _ = (d.lba(), d.msf());
+        }
+    }
+    if let Ok(i) = InquiryData::new_checked(bytes) {
+        let _ = (
+            i.vendor_identification_str(),
+            i.product_identification_str(),
+            i.product_revision_level_str(),
+        );
+        let _ = (0..9).filter_map(|n| i.version_descriptor(n)).count();
+    }
+    if let Ok(r) = ReadCapacityData::new_checked(bytes) {
+        let _ = (r.last_logical_block_address(), r.block_length());
+    }
+    if let Ok(d) = DiscInformation::new_checked(bytes) {
+        let _ = (
+            d.disc_status(),
+            d.state_of_last_session(),
+            d.number_of_sessions(),
+        );
+        let _ = (
+            d.last_session_lead_in_start_msf(),
+            d.last_possible_lead_out_start_msf(),
+        );
+        let _ = (d.disc_bar_code(), d.opc_table_entries().count());
+    }
+    if let Ok(t) = TrackInformation::new_checked(bytes) {
+        let _ = (
+            t.track_number(),
+            t.session_number(),
+            t.next_writable_address(),
+            t.free_blocks(),
+        );
+        let _ = (t.last_recorded_address(), t.read_compatibility_lba());
+        let _ = (t.next_layer_jump_address(), t.last_layer_jump_address());
+    }
+}
+
 proptest! {
+    #[test]
+    fn configuration_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..96)) {
+        read_configuration(&bytes);
+    }
+
+    #[test]
+    fn configuration_with_plausible_lengths_never_panics(
+        mut bytes in proptest::collection::vec(any::<u8>(), 8..160),
+        data_length in 0u32..200,
+        add_len in 0u8..40,
+        code in proptest::sample::select(vec![0u16, 1, 3, 0x10, 0x21, 0x2B, 0x2D, 0x2F, 0x41, 0x108]),
+    ) {
+        bytes[..4].copy_from_slice(&data_length.to_be_bytes());
+        if bytes.len() >= 12 {
+            bytes[8..10].copy_from_slice(&code.to_be_bytes());
+            bytes[11] = add_len;
+        }
+        read_configuration(&bytes);
+    }
+
+    #[test]
+    fn mode_pages_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..128)) {
+        read_pages(&bytes);
+    }
+
+    #[test]
+    fn mode_pages_with_small_header_never_panic(
+        mut bytes in proptest::collection::vec(any::<u8>(), 8..128),
+        bdl in 0u16..16,
+        page_code in proptest::sample::select(vec![0x05u8, 0x2A, 0x45, 0x6A]),
+    ) {
+        bytes[6..8].copy_from_slice(&bdl.to_be_bytes());
+        let at = 8 + usize::from(bdl);
+        if let Some(b) = bytes.get_mut(at) {
+            *b = page_code;
+        }
+        read_pages(&bytes);
+    }
+
+    #[test]
+    fn responses_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..128)) {
+        read_responses(&bytes);
+    }
+
     #[test]
     fn commands_from_cdb_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..20)) {
         parse_all_commands(&bytes);

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use discmaster_core::{Clock, ErrorCode};
 use discmaster_mmc::{Command, Sense, SenseData, SenseKey};
-use discmaster_transport::{Completion, DataPhase, ScsiStatus, Transport, TransportError};
+use discmaster_transport::{DataPhase, ScsiStatus, Transport, TransportError};
 
 use crate::error::{Error, Result};
 use crate::sense_map::{classify, Disposition};
@@ -40,16 +40,6 @@ impl Executor {
 
     pub(crate) fn describe(&self) -> String {
         self.transport.describe()
-    }
-
-    /// Sends a raw CDB once, without sense interpretation (passthrough).
-    pub(crate) fn raw(
-        &mut self,
-        cdb: &[u8],
-        data: DataPhase<'_>,
-        timeout: Duration,
-    ) -> std::result::Result<Completion, TransportError> {
-        self.transport.execute(cdb, data, timeout)
     }
 
     /// Sends `cmd` with no data phase.

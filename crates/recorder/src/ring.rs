@@ -21,8 +21,6 @@ pub(crate) struct Ring {
     reader: Option<JoinHandle<()>>,
     /// Bytes currently held in filled buffers (read, not yet written).
     pub(crate) used: Arc<AtomicU64>,
-    /// Total buffer bytes.
-    pub(crate) total: u64,
 }
 
 impl Ring {
@@ -73,7 +71,7 @@ impl Ring {
                 }
             })
             .ok();
-        Ring { full: full_rx, empty: empty_tx, reader, used, total: (chunk_bytes * depth) as u64 }
+        Ring { full: full_rx, empty: empty_tx, reader, used }
     }
 
     /// The next filled chunk; `None` when the reader has finished.

@@ -161,7 +161,8 @@ pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
 pub fn pvd_volume_space_blocks(image: &Path) -> u32 {
     use std::io::{Read, Seek, SeekFrom};
     let mut file = fs::File::open(image).expect("open image");
-    file.seek(SeekFrom::Start(16 * 2048)).expect("seek to LBA 16");
+    file.seek(SeekFrom::Start(16 * 2048))
+        .expect("seek to LBA 16");
     let mut pvd = [0u8; 2048];
     file.read_exact(&mut pvd).expect("read PVD");
     assert_eq!(pvd[0], 1, "descriptor type 1 = primary");
