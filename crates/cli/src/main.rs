@@ -11,11 +11,18 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use discmaster::emu::{EmulatedDrive, MediaKind};
-use discmaster::{DataWriter, DiscStatus, DiscSummary, DriveAddress, Error, ErrorCode, ProgressEvent, Recorder, WriteAction};
+use discmaster::{
+    DataWriter, DiscStatus, DiscSummary, DriveAddress, Error, ErrorCode, ProgressEvent, Recorder,
+    WriteAction,
+};
 use serde_json::{json, Value};
 
 #[derive(Parser)]
-#[command(name = "discmaster", version, about = "Optical disc recording: IMAPI2 semantics, MMC recorders, an emulated drive")]
+#[command(
+    name = "discmaster",
+    version,
+    about = "Optical disc recording: IMAPI2 semantics, MMC recorders, an emulated drive"
+)]
 struct Cli {
     /// Drive address: emu:PATH (emulated recorder) or /dev/srN. Default: $DISCMASTER_DRIVE, else the
     /// emulated drive in $XDG_DATA_HOME/discmaster/emu0.
@@ -83,7 +90,10 @@ enum EmuAction {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
-    let address = cli.drive.clone().unwrap_or_else(discmaster::default_drive_address);
+    let address = cli
+        .drive
+        .clone()
+        .unwrap_or_else(discmaster::default_drive_address);
     match run(cli, &address) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -98,7 +108,10 @@ fn main() -> ExitCode {
 fn exit_status(e: &Error) -> u8 {
     match e {
         Error::Refused { .. } => 3,
-        Error::Command { .. } | Error::Transport { .. } | Error::InvalidResponse { .. } | Error::Emulator { .. } => 4,
+        Error::Command { .. }
+        | Error::Transport { .. }
+        | Error::InvalidResponse { .. }
+        | Error::Emulator { .. } => 4,
         Error::Cancelled { .. } => 5,
         Error::VerifyMismatch { .. } => 6,
         Error::WriteFailed { cause, .. } => exit_status(cause),
@@ -123,11 +136,20 @@ fn run(cli: Cli, address: &str) -> Result<(), Error> {
     match cli.command {
         Command::Emu { action } => emu_command(address, action, cli.json),
         Command::Info => info(address, cli.json),
-        Command::Burn { source, media, close, dvd_compat, no_verify, volume_id } => {
+        Command::Burn {
+            source,
+            media,
+            close,
+            dvd_compat,
+            no_verify,
+            volume_id,
+        } => {
             if let Some(m) = media {
                 load_media(address, &m, cli.json)?;
             }
-            burn(address, &source, close, dvd_compat, !no_verify, volume_id, cli.json)
+            burn(
+                address, &source, close, dvd_compat, !no_verify, volume_id, cli.json,
+            )
         }
         Command::Read { track, output } => read(address, track, &output, cli.json),
     }
@@ -164,7 +186,10 @@ fn parse_media(m: &str) -> Result<MediaKind, Error> {
 fn load_media(address: &str, media: &str, json: bool) -> Result<(), Error> {
     let kind = parse_media(media)?;
     let mut drive = open_emulated(address)?;
-    let shelved = drive.load_blank(kind).map_err(|source| Error::Emulator { code: ErrorCode::E_DISCMASTER_IO, source })?;
+    let shelved = drive.load_blank(kind).map_err(|source| Error::Emulator {
+        code: ErrorCode::E_DISCMASTER_IO,
+        source,
+    })?;
     if json {
         println!(
             "{}",
@@ -184,9 +209,15 @@ fn emu_command(address: &str, action: EmuAction, json: bool) -> Result<(), Error
         EmuAction::Load { media } => load_media(address, &media, json),
         EmuAction::Eject => {
             let mut drive = open_emulated(address)?;
-            let shelved = drive.eject().map_err(|source| Error::Emulator { code: ErrorCode::E_DISCMASTER_IO, source })?;
+            let shelved = drive.eject().map_err(|source| Error::Emulator {
+                code: ErrorCode::E_DISCMASTER_IO,
+                source,
+            })?;
             if json {
-                println!("{}", json!({"event": "ejected", "disc": shelved.as_ref().map(|p| p.display().to_string())}));
+                println!(
+                    "{}",
+                    json!({"event": "ejected", "disc": shelved.as_ref().map(|p| p.display().to_string())})
+                );
             } else {
                 match shelved {
                     Some(p) => eprintln!("ejected; the disc was kept at {}", p.display()),
@@ -227,7 +258,11 @@ fn summary_json(s: &DiscSummary) -> Value {
         .sessions()
         .into_iter()
         .map(|n| {
-            let tracks: Vec<Value> = s.recorded_tracks().filter(|t| t.session == n).map(track).collect();
+            let tracks: Vec<Value> = s
+                .recorded_tracks()
+                .filter(|t| t.session == n)
+                .map(track)
+                .collect();
             json!({"number": n, "tracks": tracks})
         })
         .collect();
@@ -247,7 +282,11 @@ fn info(address: &str, json: bool) -> Result<(), Error> {
     let mut rec = Recorder::open(address)?;
     let id = rec.identity()?;
     let profile = rec.current_profile()?;
-    let summary = if profile == discmaster::Profile::NoCurrentProfile { None } else { Some(rec.disc_summary()?) };
+    let summary = if profile == discmaster::Profile::NoCurrentProfile {
+        None
+    } else {
+        Some(rec.disc_summary()?)
+    };
     if json {
         let v = json!({
             "event": "info",
@@ -263,7 +302,12 @@ fn info(address: &str, json: bool) -> Result<(), Error> {
         println!("Medium:   none");
         return Ok(());
     };
-    println!("Medium:   {} (profile {:04X}h), {}", s.profile.name(), u16::from(s.profile), status_name(s.status));
+    println!(
+        "Medium:   {} (profile {:04X}h), {}",
+        s.profile.name(),
+        u16::from(s.profile),
+        status_name(s.status)
+    );
     let sessions = s.sessions();
     println!("Sessions: {}", sessions.len());
     for t in s.recorded_tracks() {
@@ -277,7 +321,12 @@ fn info(address: &str, json: bool) -> Result<(), Error> {
         );
     }
     match s.next_writable_address {
-        Some(nwa) => println!("Next writable address: {}   free: {} sectors ({} MiB)", nwa.0, s.free_sectors, u64::from(s.free_sectors) * 2048 / (1 << 20)),
+        Some(nwa) => println!(
+            "Next writable address: {}   free: {} sectors ({} MiB)",
+            nwa.0,
+            s.free_sectors,
+            u64::from(s.free_sectors) * 2048 / (1 << 20)
+        ),
         None => println!("Not writable (closed)"),
     }
     Ok(())
@@ -319,11 +368,15 @@ fn burn(
     // A directory becomes an ISO 9660 image in a temporary file first (IMAPI2FS's role).
     let mut temp = None;
     let image: PathBuf = if meta.is_dir() {
-        let tmp = tempfile::Builder::new().prefix("discmaster-").suffix(".iso").tempfile().map_err(|e| Error::Io {
-            code: ErrorCode::E_DISCMASTER_IO,
-            path: std::env::temp_dir().display().to_string(),
-            source: e,
-        })?;
+        let tmp = tempfile::Builder::new()
+            .prefix("discmaster-")
+            .suffix(".iso")
+            .tempfile()
+            .map_err(|e| Error::Io {
+                code: ErrorCode::E_DISCMASTER_IO,
+                path: std::env::temp_dir().display().to_string(),
+                source: e,
+            })?;
         let vol = volume_id.unwrap_or_else(|| {
             source
                 .canonicalize()
@@ -331,17 +384,25 @@ fn burn(
                 .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .unwrap_or_else(|| "DISCMASTER".into())
         });
-        let opts = discmaster_isofs::IsoOptions { volume_id: vol, ..Default::default() };
+        let opts = discmaster_isofs::IsoOptions {
+            volume_id: vol,
+            ..Default::default()
+        };
         if !json {
             eprintln!("building an ISO 9660 image of {} ...", source.display());
         }
         // IMAPI2FS codes (0xC0AAB1xx) where one matches, as IMAPI2FS would report them.
-        let size = discmaster_isofs::build_image(source, tmp.path(), &opts).map_err(|e| Error::Refused {
-            code: e.code(),
-            reason: format!("building an image of {}: {e}", source.display()),
+        let size = discmaster_isofs::build_image(source, tmp.path(), &opts).map_err(|e| {
+            Error::Refused {
+                code: e.code(),
+                reason: format!("building an image of {}: {e}", source.display()),
+            }
         })?;
         if json {
-            println!("{}", json!({"event": "image_built", "source": source.display().to_string(), "bytes": size}));
+            println!(
+                "{}",
+                json!({"event": "image_built", "source": source.display().to_string(), "bytes": size})
+            );
         }
         let p = tmp.path().to_path_buf();
         temp = Some(tmp);
@@ -360,9 +421,11 @@ fn burn(
     let bar = (!json && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(0);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{msg:>22} [{bar:40}] {pos}/{len} sectors, {elapsed} elapsed, ~{eta} left")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            indicatif::ProgressStyle::with_template(
+                "{msg:>22} [{bar:40}] {pos}/{len} sectors, {elapsed} elapsed, ~{eta} left",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         b
     });
@@ -374,7 +437,11 @@ fn burn(
         } else if let Some(b) = &bar_ref {
             b.set_length(u64::from(e.sector_count));
             b.set_message(e.action.name());
-            b.set_position(u64::from(if e.action == WriteAction::Verifying { e.sectors_verified } else { e.sectors_written }));
+            b.set_position(u64::from(if e.action == WriteAction::Verifying {
+                e.sectors_verified
+            } else {
+                e.sectors_written
+            }));
         } else if last_action != Some(e.action) {
             eprintln!("{} ...", e.action.name().replace('_', " "));
             last_action = Some(e.action);
@@ -411,8 +478,16 @@ fn burn(
             outcome.track,
             outcome.session,
             outcome.start_lba.0,
-            if outcome.verified { ", verified" } else { ", not verified" },
-            if outcome.closed { ", disc closed" } else { ", disc appendable" },
+            if outcome.verified {
+                ", verified"
+            } else {
+                ", not verified"
+            },
+            if outcome.closed {
+                ", disc closed"
+            } else {
+                ", disc appendable"
+            },
         );
     }
     Ok(())
@@ -433,7 +508,10 @@ fn read(address: &str, track: u16, output: &Path, json: bool) -> Result<(), Erro
         source: e,
     })?;
     if json {
-        println!("{}", json!({"event": "result", "ok": true, "track": track, "bytes": bytes, "output": output.display().to_string()}));
+        println!(
+            "{}",
+            json!({"event": "result", "ok": true, "track": track, "bytes": bytes, "output": output.display().to_string()})
+        );
     } else {
         println!("read track {track}: {bytes} bytes to {}", output.display());
     }

@@ -14,7 +14,12 @@ pub fn error_codes_markdown() -> String {
          | Value | Name | Meaning |\n|---|---|---|\n",
     );
     for (code, name, meaning) in REGISTRY {
-        s.push_str(&format!("| `0x{:08X}` | `{}` | {} |\n", code.0, name, meaning.replace('|', "\\|")));
+        s.push_str(&format!(
+            "| `0x{:08X}` | `{}` | {} |\n",
+            code.0,
+            name,
+            meaning.replace('|', "\\|")
+        ));
     }
     s
 }

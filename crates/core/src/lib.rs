@@ -22,23 +22,34 @@ pub use units::{BlockCount, Lba, Msf, SECTOR_SIZE};
 /// still round-trips.
 ///
 /// Spec: IMAPI2 `imapi2error.h` (reference `imapi2.md` §0.2, §4).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct ErrorCode(pub u32);
 
 impl ErrorCode {
     /// The registered name (`"E_IMAPI_RECORDER_MEDIA_NO_MEDIA"`), or `None` for an unregistered value.
     pub fn name(self) -> Option<&'static str> {
-        REGISTRY.iter().find(|(c, _, _)| *c == self).map(|(_, n, _)| *n)
+        REGISTRY
+            .iter()
+            .find(|(c, _, _)| *c == self)
+            .map(|(_, n, _)| *n)
     }
 
     /// The registered one-line meaning, or `None`.
     pub fn meaning(self) -> Option<&'static str> {
-        REGISTRY.iter().find(|(c, _, _)| *c == self).map(|(_, _, m)| *m)
+        REGISTRY
+            .iter()
+            .find(|(c, _, _)| *c == self)
+            .map(|(_, _, m)| *m)
     }
 
     /// Looks a code up by its registered name.
     pub fn from_name(name: &str) -> Option<ErrorCode> {
-        REGISTRY.iter().find(|(_, n, _)| *n == name).map(|(c, _, _)| *c)
+        REGISTRY
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(c, _, _)| *c)
     }
 
     /// `FAILED(hr)`: bit 31 set. Success codes such as `S_IMAPI_SPEEDADJUSTED` are not failures.
@@ -81,13 +92,25 @@ mod tests {
     fn registry_header_values_match_reference() {
         // Values typed by hand from imapi2.md §4 (header values, §0.4 errata applied).
         assert_eq!(ErrorCode::E_IMAPI_RECORDER_MEDIA_NO_MEDIA.0, 0xC0AA_0202);
-        assert_eq!(ErrorCode::E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED.0, 0xC0AA_0403);
-        assert_eq!(ErrorCode::E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA.0, 0xC0AA_0404);
+        assert_eq!(
+            ErrorCode::E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED.0,
+            0xC0AA_0403
+        );
+        assert_eq!(
+            ErrorCode::E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA.0,
+            0xC0AA_0404
+        );
         assert_eq!(ErrorCode::E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK.0, 0xC0AA_0606);
-        assert_eq!(ErrorCode::E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED.0, 0xC0AA_0607);
+        assert_eq!(
+            ErrorCode::E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED.0,
+            0xC0AA_0607
+        );
         assert_eq!(ErrorCode::E_IMAPI_ERASE_RECORDER_IN_USE.0, 0x80AA_0900);
         assert_eq!(ErrorCode::E_INVALIDARG.0, 0x8007_0057);
-        assert_eq!(ErrorCode::HRESULT_FROM_WIN32_ERROR_DEV_NOT_EXIST.0, 0x8007_0037);
+        assert_eq!(
+            ErrorCode::HRESULT_FROM_WIN32_ERROR_DEV_NOT_EXIST.0,
+            0x8007_0037
+        );
         assert_eq!(ErrorCode::S_IMAPI_COMMAND_HAS_SENSE_DATA.0, 0x00AA_0200);
     }
 

@@ -17,12 +17,17 @@ pub struct Lba(pub i32);
 impl Lba {
     /// The address `n` blocks after this one, or `None` on overflow.
     pub fn checked_add(self, n: BlockCount) -> Option<Lba> {
-        i32::try_from(n.0).ok().and_then(|n| self.0.checked_add(n)).map(Lba)
+        i32::try_from(n.0)
+            .ok()
+            .and_then(|n| self.0.checked_add(n))
+            .map(Lba)
     }
 
     /// Blocks from `earlier` to `self` (`None` if `earlier > self`).
     pub fn blocks_since(self, earlier: Lba) -> Option<BlockCount> {
-        u32::try_from(i64::from(self.0) - i64::from(earlier.0)).ok().map(BlockCount)
+        u32::try_from(i64::from(self.0) - i64::from(earlier.0))
+            .ok()
+            .map(BlockCount)
     }
 }
 
@@ -33,7 +38,9 @@ impl std::fmt::Display for Lba {
 }
 
 /// A number of blocks (sectors). Unsigned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct BlockCount(pub u32);
 
 impl BlockCount {
@@ -64,12 +71,17 @@ pub struct Msf {
 impl Msf {
     /// Builds an MSF, `None` if a field is out of range (M > 99, S > 59, F > 74).
     pub fn new(minute: u8, second: u8, frame: u8) -> Option<Msf> {
-        (minute <= 99 && second <= 59 && frame <= 74).then_some(Msf { minute, second, frame })
+        (minute <= 99 && second <= 59 && frame <= 74).then_some(Msf {
+            minute,
+            second,
+            frame,
+        })
     }
 
     /// The LBA of this time (see the type doc for the mapping).
     pub fn to_lba(self) -> Lba {
-        let frames = (i32::from(self.minute) * 60 + i32::from(self.second)) * 75 + i32::from(self.frame);
+        let frames =
+            (i32::from(self.minute) * 60 + i32::from(self.second)) * 75 + i32::from(self.frame);
         if self.minute >= 90 {
             Lba(frames - 450_150)
         } else {

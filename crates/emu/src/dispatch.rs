@@ -1,7 +1,7 @@
 //! The emulator's command table and the one adapter every command goes through.
 //!
 //! [`COMMANDS`] has one row per supported opcode, built from the `discmaster-mmc` command type
-//! (`row::<Write10>(…)`), so opcode, name, CDB length and direction cannot drift from the
+//! (`medium_row::<Write10>(…)`), so opcode, name, CDB length and direction cannot drift from the
 //! host side (STYLE example 7; checked by `tests/tables.rs`). Handlers return a full response
 //! or a failure; the crate-internal `execute` adapter alone
 //! * answers an unknown opcode with 5/20/00 and a short CDB with 5/24/00,
@@ -158,7 +158,18 @@ fn transfer_len_of<C: Command>(cdb: &[u8]) -> Option<usize> {
     C::from_cdb(cdb).ok().and_then(|c| c.transfer_len())
 }
 
-/// The row for command type `C`.
+/// The row for command type `C`, which needs a medium: without one it gets 2/3A/00, and
+/// the first such command after a load gets 6/28/00.
+const fn medium_row<C: Command>(handler: Handler) -> CommandRow {
+    row::<C>(true, handler)
+}
+
+/// The row for command type `C`, which works with or without a medium and does not report
+/// the medium change.
+const fn drive_row<C: Command>(handler: Handler) -> CommandRow {
+    row::<C>(false, handler)
+}
+
 const fn row<C: Command>(needs_medium: bool, handler: Handler) -> CommandRow {
     CommandRow {
         opcode: C::OPCODE,
@@ -176,24 +187,24 @@ const fn row<C: Command>(needs_medium: bool, handler: Handler) -> CommandRow {
 ///
 /// Spec: `mmc.md` §1.1, §6.1.
 pub static COMMANDS: &[CommandRow] = &[
-    row::<TestUnitReady>(true, spc::test_unit_ready),
-    row::<RequestSense>(false, spc::request_sense),
-    row::<Inquiry>(false, spc::inquiry),
-    row::<StartStopUnit>(false, spc::start_stop_unit),
-    row::<PreventAllowMediumRemoval>(false, spc::prevent_allow_medium_removal),
-    row::<ReadCapacity>(true, info::read_capacity),
-    row::<Read10>(true, recording::read10),
-    row::<Write10>(true, recording::write10),
-    row::<SynchronizeCache>(true, recording::synchronize_cache),
-    row::<ReadTocPmaAtip>(true, info::read_toc_pma_atip),
-    row::<GetConfiguration>(false, config::get_configuration),
-    row::<ReadDiscInformation>(true, info::read_disc_information),
-    row::<ReadTrackInformation>(true, info::read_track_information),
-    row::<ReserveTrack>(true, recording::reserve_track),
-    row::<SendOpcInformation>(true, recording::send_opc_information),
-    row::<ModeSelect10>(true, mode::mode_select10),
-    row::<ModeSense10>(false, mode::mode_sense10),
-    row::<CloseTrackSession>(true, recording::close_track_session),
+    medium_row::<TestUnitReady>(spc::test_unit_ready),
+    drive_row::<RequestSense>(spc::request_sense),
+    drive_row::<Inquiry>(spc::inquiry),
+    drive_row::<StartStopUnit>(spc::start_stop_unit),
+    drive_row::<PreventAllowMediumRemoval>(spc::prevent_allow_medium_removal),
+    medium_row::<ReadCapacity>(info::read_capacity),
+    medium_row::<Read10>(recording::read10),
+    medium_row::<Write10>(recording::write10),
+    medium_row::<SynchronizeCache>(recording::synchronize_cache),
+    medium_row::<ReadTocPmaAtip>(info::read_toc_pma_atip),
+    drive_row::<GetConfiguration>(config::get_configuration),
+    medium_row::<ReadDiscInformation>(info::read_disc_information),
+    medium_row::<ReadTrackInformation>(info::read_track_information),
+    medium_row::<ReserveTrack>(recording::reserve_track),
+    medium_row::<SendOpcInformation>(recording::send_opc_information),
+    medium_row::<ModeSelect10>(mode::mode_select10),
+    drive_row::<ModeSense10>(mode::mode_sense10),
+    medium_row::<CloseTrackSession>(recording::close_track_session),
 ];
 
 /// The row for `opcode`.

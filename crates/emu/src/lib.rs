@@ -35,6 +35,7 @@
 //! assert!(drive.execute(&tur, DataPhase::None, Duration::from_secs(1)).unwrap().is_good());
 //! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod dispatch;
 mod error;

@@ -729,7 +729,9 @@ impl Medium {
                     self.kind.ecc_blocks(),
                 )
             };
-            let pushed = open.checked_add(1).is_some_and(|session| self.push_invisible(next, session));
+            let pushed = open
+                .checked_add(1)
+                .is_some_and(|session| self.push_invisible(next, session));
             if !pushed {
                 self.disc_status = DiscState::Complete;
             }

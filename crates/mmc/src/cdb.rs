@@ -16,7 +16,10 @@ impl Cdb {
         assert!((6..=16).contains(&len), "CDB length {len}");
         let mut bytes = [0u8; 16];
         bytes[0] = opcode;
-        Cdb { bytes, len: len as u8 }
+        Cdb {
+            bytes,
+            len: len as u8,
+        }
     }
 
     /// Copies `bytes` (6..=16 bytes) into a CDB.
@@ -25,7 +28,10 @@ impl Cdb {
     /// [`CdbError::Length`] when `bytes` is shorter than 6 or longer than 16 bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Cdb, CdbError> {
         if !(6..=16).contains(&bytes.len()) {
-            return Err(CdbError::Length { opcode: bytes.first().copied().unwrap_or(0), len: bytes.len() });
+            return Err(CdbError::Length {
+                opcode: bytes.first().copied().unwrap_or(0),
+                len: bytes.len(),
+            });
         }
         let mut c = Cdb::new(bytes[0], bytes.len());
         c.bytes[..bytes.len()].copy_from_slice(bytes);

@@ -18,7 +18,10 @@ fn main() {
 }
 
 fn image_mib() -> u64 {
-    std::env::var("DISCMASTER_BENCH_MIB").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
+    std::env::var("DISCMASTER_BENCH_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
 }
 
 /// One image file shared by all benches (kept in a temp dir for the process).
@@ -47,7 +50,10 @@ fn burn(bencher: Bencher, verify: bool) {
         .counter(BytesCount::new(bytes))
         .with_inputs(|| {
             let dir = tempfile::tempdir().unwrap();
-            EmulatedDrive::open(dir.path()).unwrap().load_blank(MediaKind::BdR).unwrap();
+            EmulatedDrive::open(dir.path())
+                .unwrap()
+                .load_blank(MediaKind::BdR)
+                .unwrap();
             dir
         })
         .bench_local_values(|dir| {
@@ -55,6 +61,7 @@ fn burn(bencher: Bencher, verify: bool) {
             let mut w = DataWriter::new(&mut rec);
             w.set_verify(verify);
             w.write_file(path).unwrap();
+            drop(w);
             drop(rec);
             dir
         });
@@ -77,7 +84,11 @@ fn cp_same_file(bencher: Bencher) {
         .counter(BytesCount::new(image_mib() << 20))
         .with_inputs(|| tempfile::tempdir().unwrap())
         .bench_local_values(|dir| {
-            let st = std::process::Command::new("cp").arg(path).arg(dir.path().join("copy")).status().unwrap();
+            let st = std::process::Command::new("cp")
+                .arg(path)
+                .arg(dir.path().join("copy"))
+                .status()
+                .unwrap();
             assert!(st.success());
             dir
         });

@@ -22,9 +22,14 @@ use std::path::Path;
 use std::time::Duration;
 
 use discmaster_core::{ErrorCode, Lba, SECTOR_SIZE};
-use discmaster_mmc::commands::{CloseTrackSession, ModeSelect10, ModeSense10, SendOpcInformation, SynchronizeCache, Write10};
+use discmaster_mmc::commands::{
+    CloseTrackSession, ModeSelect10, ModeSense10, SendOpcInformation, SynchronizeCache, Write10,
+};
 use discmaster_mmc::pages::{emit_mode_parameter_list, ModePages, WriteParametersPage};
-use discmaster_mmc::{CloseFunction, DataBlockType, DiscStatus, MultiSession, PageControl, Profile, SenseKey, SessionFormat, WriteType};
+use discmaster_mmc::{
+    CloseFunction, DataBlockType, DiscStatus, MultiSession, PageControl, Profile, SenseKey,
+    SessionFormat, WriteType,
+};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -84,9 +89,9 @@ impl Recording {
     fn for_profile(p: Profile) -> Option<Recording> {
         Some(match p {
             Profile::CdR => Recording::CdTrackAtOnce,
-            Profile::DvdMinusRSequential | Profile::DvdMinusRwSequential | Profile::DvdMinusRDlSequential => {
-                Recording::DvdMinusIncremental
-            }
+            Profile::DvdMinusRSequential
+            | Profile::DvdMinusRwSequential
+            | Profile::DvdMinusRDlSequential => Recording::DvdMinusIncremental,
             Profile::DvdPlusR => Recording::DvdPlus { dual_layer: false },
             Profile::DvdPlusRDl => Recording::DvdPlus { dual_layer: true },
             Profile::BdRSrm => Recording::BdSequential,
@@ -125,6 +130,9 @@ pub struct WriteOutcome {
     pub elapsed: Duration,
 }
 
+/// A progress callback (IMAPI `DDiscFormat2DataEvents::Update`).
+type ProgressCallback<'r> = Box<dyn FnMut(&ProgressEvent) + 'r>;
+
 /// The data writer (IMAPI `IDiscFormat2Data`).
 pub struct DataWriter<'r> {
     recorder: &'r mut Recorder,
@@ -134,7 +142,7 @@ pub struct DataWriter<'r> {
     buffer_underrun_free_disabled: bool,
     verify: bool,
     cancel: CancelHandle,
-    progress: Option<Box<dyn FnMut(&ProgressEvent) + 'r>>,
+    progress: Option<ProgressCallback<'r>>,
 }
 
 impl<'r> DataWriter<'r> {
@@ -162,7 +170,9 @@ impl<'r> DataWriter<'r> {
     pub fn set_client_name(&mut self, name: &str) -> Result<()> {
         let ok = !name.is_empty()
             && name.len() <= 64
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.'));
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.'));
         if !ok {
             return Err(Error::refused(
                 ErrorCode::E_IMAPI_DF2DATA_CLIENT_NAME_IS_NOT_VALID,
@@ -231,8 +241,12 @@ impl<'r> DataWriter<'r> {
     /// # Errors
     /// `E_DISCMASTER_IO` when the file cannot be opened; everything [`DataWriter::write`] returns.
     pub fn write_file(&mut self, path: &Path) -> Result<WriteOutcome> {
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path.display().to_string(), e))?;
-        let size = file.metadata().map_err(|e| Error::io(path.display().to_string(), e))?.len();
+        let file =
+            std::fs::File::open(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let size = file
+            .metadata()
+            .map_err(|e| Error::io(path.display().to_string(), e))?
+            .len();
         self.write(file, size)
     }
 
@@ -250,7 +264,11 @@ impl<'r> DataWriter<'r> {
     /// During or after writing: `E_IMAPI_REQUEST_CANCELLED` (0xC0AA0002) after `cancel()`;
     /// `E_IMAPI_BURN_VERIFICATION_FAILED` (0xC0AA0007) when the read-back differs; drive errors
     /// wrapped with the state the disc was left in.
-    pub fn write<R: Read + Send + 'static>(&mut self, stream: R, size_bytes: u64) -> Result<WriteOutcome> {
+    pub fn write<R: Read + Send + 'static>(
+        &mut self,
+        stream: R,
+        size_bytes: u64,
+    ) -> Result<WriteOutcome> {
         self.cancel.reset();
         let clock = self.recorder.exec.clock().clone();
         let started = clock.now();
@@ -270,7 +288,7 @@ impl<'r> DataWriter<'r> {
         self.emit(&ev);
 
         // 1. Validate: the stream first (no drive involved), then the medium.
-        if size_bytes == 0 || size_bytes % SECTOR_SIZE as u64 != 0 {
+        if size_bytes == 0 || !size_bytes.is_multiple_of(SECTOR_SIZE as u64) {
             return Err(Error::refused(
                 ErrorCode::E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED,
                 format!("image size {size_bytes} bytes is not a positive multiple of 2048"),
@@ -284,12 +302,19 @@ impl<'r> DataWriter<'r> {
         })?;
         let profile = self.recorder.current_profile()?;
         if profile == Profile::NoCurrentProfile {
-            return Err(Error::refused(ErrorCode::E_IMAPI_RECORDER_MEDIA_NO_MEDIA, "no medium in the drive"));
+            return Err(Error::refused(
+                ErrorCode::E_IMAPI_RECORDER_MEDIA_NO_MEDIA,
+                "no medium in the drive",
+            ));
         }
         let Some(recording) = Recording::for_profile(profile) else {
             return Err(Error::refused(
                 ErrorCode::E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED,
-                format!("the data writer does not record {} media (profile {:04X}h)", profile.name(), u16::from(profile)),
+                format!(
+                    "the data writer does not record {} media (profile {:04X}h)",
+                    profile.name(),
+                    u16::from(profile)
+                ),
             ));
         };
         let di = self.recorder.disc_information()?;
@@ -298,7 +323,10 @@ impl<'r> DataWriter<'r> {
             DiscStatus::Complete => {
                 return Err(Error::refused(
                     ErrorCode::E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED,
-                    format!("the {} disc is closed (finalized); no further session can be written", profile.name()),
+                    format!(
+                        "the {} disc is closed (finalized); no further session can be written",
+                        profile.name()
+                    ),
                 ))
             }
             other => {
@@ -329,7 +357,10 @@ impl<'r> DataWriter<'r> {
         if padded > free {
             return Err(Error::refused(
                 ErrorCode::E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA,
-                format!("image needs {padded} sectors, the {} disc has {free} free", profile.name()),
+                format!(
+                    "image needs {padded} sectors, the {} disc has {free} free",
+                    profile.name()
+                ),
             ));
         }
         // IMAPI closes the disc when ≤ 2 % of it would remain free (imapi2.md §2.6).
@@ -339,7 +370,10 @@ impl<'r> DataWriter<'r> {
         let close = self.force_media_to_be_closed
             || nearly_full
             || match recording {
-                Recording::DvdPlus { dual_layer } => !self.disable_consumer_dvd_compatibility_mode || dual_layer && self.force_media_to_be_closed,
+                Recording::DvdPlus { dual_layer } => {
+                    !self.disable_consumer_dvd_compatibility_mode
+                        || dual_layer && self.force_media_to_be_closed
+                }
                 _ => false,
             };
         ev.start_lba = nwa;
@@ -357,10 +391,17 @@ impl<'r> DataWriter<'r> {
         ev.action = WriteAction::CalibratingPower;
         ev.elapsed = clock.now() - started;
         self.emit(&ev);
-        if matches!(recording, Recording::CdTrackAtOnce | Recording::DvdMinusIncremental) {
-            match self.recorder.exec.no_data(&SendOpcInformation { do_opc: true, parameter_list_length: 0 }) {
+        if matches!(
+            recording,
+            Recording::CdTrackAtOnce | Recording::DvdMinusIncremental
+        ) {
+            match self.recorder.exec.no_data(&SendOpcInformation {
+                do_opc: true,
+                parameter_list_length: 0,
+            }) {
                 Ok(()) => {}
-                Err(Error::Command { sense, .. }) if sense.key == SenseKey::IllegalRequest && sense.asc == 0x20 => {}
+                Err(Error::Command { sense, .. })
+                    if sense.key == SenseKey::IllegalRequest && sense.asc == 0x20 => {}
                 Err(e) => return Err(e),
             }
         }
@@ -370,7 +411,8 @@ impl<'r> DataWriter<'r> {
         ev.elapsed = clock.now() - started;
         self.emit(&ev);
         let mut ring = Ring::start(stream, size_bytes, CHUNK_BYTES, RING_DEPTH);
-        let mut digests: Vec<[u8; 32]> = Vec::with_capacity(size_bytes.div_ceil(CHUNK_BYTES as u64) as usize);
+        let mut digests: Vec<[u8; 32]> =
+            Vec::with_capacity(size_bytes.div_ceil(CHUNK_BYTES as u64) as usize);
         let mut written: u32 = 0;
         let mut last_emit = clock.now();
         let mut failure: Option<Error> = None;
@@ -415,8 +457,13 @@ impl<'r> DataWriter<'r> {
                 }
                 let n = SECTORS_PER_COMMAND.min(chunk_sectors - off);
                 let lba = Lba(nwa.0 + (written + off) as i32);
-                let bytes = &chunk.buf[off as usize * SECTOR_SIZE..(off + n) as usize * SECTOR_SIZE];
-                let cmd = Write10 { fua: false, lba, transfer_length: n as u16 };
+                let bytes =
+                    &chunk.buf[off as usize * SECTOR_SIZE..(off + n) as usize * SECTOR_SIZE];
+                let cmd = Write10 {
+                    fua: false,
+                    lba,
+                    transfer_length: n as u16,
+                };
                 if let Err(e) = self.recorder.exec.data_out(&cmd, bytes) {
                     failure = Some(at_lba(e, lba));
                     written += off;
@@ -457,8 +504,15 @@ impl<'r> DataWriter<'r> {
                 Err(e) => format!("closing the track failed ({e}); the disc state is unknown"),
             };
             return Err(match failure {
-                None => Error::Cancelled { code: ErrorCode::E_IMAPI_REQUEST_CANCELLED, state },
-                Some(cause) => Error::WriteFailed { code: cause.code(), cause: Box::new(cause), state },
+                None => Error::Cancelled {
+                    code: ErrorCode::E_IMAPI_REQUEST_CANCELLED,
+                    state,
+                },
+                Some(cause) => Error::WriteFailed {
+                    code: cause.code(),
+                    cause: Box::new(cause),
+                    state,
+                },
             });
         }
         closing?;
@@ -530,7 +584,10 @@ impl<'r> DataWriter<'r> {
 
     /// MODE SENSE page 05h (current), set the fields for `recording`, MODE SELECT it back.
     fn set_write_parameters(&mut self, recording: Recording, close: bool) -> Result<()> {
-        if !matches!(recording, Recording::CdTrackAtOnce | Recording::DvdMinusIncremental) {
+        if !matches!(
+            recording,
+            Recording::CdTrackAtOnce | Recording::DvdMinusIncremental
+        ) {
             return Ok(());
         }
         let sense = ModeSense10 {
@@ -542,7 +599,8 @@ impl<'r> DataWriter<'r> {
             allocation_length: 8 + 0x38,
         };
         let resp = self.recorder.exec.data_in(&sense, 8 + 0x38)?;
-        let pages = ModePages::new(&resp).map_err(|e| crate::recorder::invalid("MODE SENSE(10)", e))?;
+        let pages =
+            ModePages::new(&resp).map_err(|e| crate::recorder::invalid("MODE SENSE(10)", e))?;
         let Some(page) = pages.into_iter().find(|p| p.page_code() == 0x05) else {
             return Err(Error::refused(
                 ErrorCode::E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE,
@@ -551,10 +609,15 @@ impl<'r> DataWriter<'r> {
         };
         let mut bytes = page.into_inner().to_vec();
         bytes[0] &= 0x7F; // PS is reserved in MODE SELECT (mmc.md §2)
-        let mut wp = WriteParametersPage::new_checked(bytes).map_err(|e| crate::recorder::invalid("MODE SENSE(10)", e))?;
+        let mut wp = WriteParametersPage::new_checked(bytes)
+            .map_err(|e| crate::recorder::invalid("MODE SENSE(10)", e))?;
         wp.set_bufe(!self.buffer_underrun_free_disabled);
         wp.set_test_write(false);
-        wp.set_multi_session(if close { MultiSession::NoNextSession } else { MultiSession::NextSessionAllowed });
+        wp.set_multi_session(if close {
+            MultiSession::NoNextSession
+        } else {
+            MultiSession::NextSessionAllowed
+        });
         wp.set_copy(false);
         wp.set_data_block_type(DataBlockType::Mode1);
         wp.set_session_format(SessionFormat::CdDaOrCdRom);
@@ -581,22 +644,42 @@ impl<'r> DataWriter<'r> {
         }
         let page_bytes = wp.into_inner();
         let list = emit_mode_parameter_list(&[&page_bytes], true);
-        let select = ModeSelect10 { pf: true, sp: false, parameter_list_length: list.len() as u16 };
+        let select = ModeSelect10 {
+            pf: true,
+            sp: false,
+            parameter_list_length: list.len() as u16,
+        };
         self.recorder.exec.data_out(&select, &list)
     }
 
     /// SYNCHRONIZE CACHE, CLOSE TRACK, then close the session or finalize.
-    fn finish(&mut self, recording: Recording, track: u16, close: bool, written: u32) -> Result<()> {
-        self.recorder.exec.no_data(&SynchronizeCache { immed: false, lba: Lba(0), blocks: 0 })?;
+    fn finish(
+        &mut self,
+        recording: Recording,
+        track: u16,
+        close: bool,
+        written: u32,
+    ) -> Result<()> {
+        self.recorder.exec.no_data(&SynchronizeCache {
+            immed: false,
+            lba: Lba(0),
+            blocks: 0,
+        })?;
         if written == 0 {
             // Nothing recorded: there is no track to close.
             return Ok(());
         }
-        let close_track = CloseTrackSession { immed: false, function: CloseFunction::CloseTrack, number: track };
+        let close_track = CloseTrackSession {
+            immed: false,
+            function: CloseFunction::CloseTrack,
+            number: track,
+        };
         self.recorder.exec.no_data(&close_track)?;
         let function = match recording {
             // CD-R and DVD-R: page 05h's multi-session field decides appendable vs finalized.
-            Recording::CdTrackAtOnce | Recording::DvdMinusIncremental => CloseFunction::CloseSession,
+            Recording::CdTrackAtOnce | Recording::DvdMinusIncremental => {
+                CloseFunction::CloseSession
+            }
             Recording::DvdPlus { .. } if close => {
                 if self.disable_consumer_dvd_compatibility_mode {
                     CloseFunction::FinalizeMinimumRadius
@@ -607,7 +690,11 @@ impl<'r> DataWriter<'r> {
             Recording::BdSequential if close => CloseFunction::FinalizeDisc,
             _ => CloseFunction::CloseSession,
         };
-        self.recorder.exec.no_data(&CloseTrackSession { immed: false, function, number: 0 })
+        self.recorder.exec.no_data(&CloseTrackSession {
+            immed: false,
+            function,
+            number: 0,
+        })
     }
 
     fn describe_state(&mut self, track: u16, written: u32, sectors: u32) -> String {
@@ -631,5 +718,7 @@ fn estimate(elapsed: Duration, done: u32, total: u32) -> Option<Duration> {
         return None;
     }
     let per = elapsed.as_secs_f64() / f64::from(done);
-    Some(Duration::from_secs_f64(per * f64::from(total.saturating_sub(done))))
+    Some(Duration::from_secs_f64(
+        per * f64::from(total.saturating_sub(done)),
+    ))
 }

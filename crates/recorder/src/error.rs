@@ -131,12 +131,19 @@ impl Error {
 
     /// A refusal with `code` and a reason.
     pub(crate) fn refused(code: ErrorCode, reason: impl Into<String>) -> Error {
-        Error::Refused { code, reason: reason.into() }
+        Error::Refused {
+            code,
+            reason: reason.into(),
+        }
     }
 
     /// A host IO failure on `path`.
     pub(crate) fn io(path: impl Into<String>, source: std::io::Error) -> Error {
-        Error::Io { code: ErrorCode::E_DISCMASTER_IO, path: path.into(), source }
+        Error::Io {
+            code: ErrorCode::E_DISCMASTER_IO,
+            path: path.into(),
+            source,
+        }
     }
 }
 

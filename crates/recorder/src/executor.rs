@@ -31,7 +31,12 @@ pub(crate) struct Executor {
 
 impl Executor {
     pub(crate) fn new(transport: Box<dyn Transport>, clock: Arc<dyn Clock>) -> Executor {
-        Executor { transport, clock, timeout: Duration::from_secs(10), poll_limit: Duration::from_secs(3600) }
+        Executor {
+            transport,
+            clock,
+            timeout: Duration::from_secs(10),
+            poll_limit: Duration::from_secs(3600),
+        }
     }
 
     pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
@@ -91,18 +96,30 @@ impl Executor {
                     match disposition {
                         Disposition::Warn => return Ok(transferred),
                         Disposition::Fail => {
-                            return Err(Error::Command { code, command: C::NAME, sense, lba: None })
+                            return Err(Error::Command {
+                                code,
+                                command: C::NAME,
+                                sense,
+                                lba: None,
+                            })
                         }
                         d => (d, code, sense),
                     }
                 }
-                ScsiStatus::BUSY | ScsiStatus::TASK_SET_FULL => {
-                    (Disposition::Poll, ErrorCode::E_IMAPI_RECORDER_MEDIA_BUSY, Sense::NO_SENSE)
-                }
+                ScsiStatus::BUSY | ScsiStatus::TASK_SET_FULL => (
+                    Disposition::Poll,
+                    ErrorCode::E_IMAPI_RECORDER_MEDIA_BUSY,
+                    Sense::NO_SENSE,
+                ),
                 other => {
                     return Err(Error::refused(
                         ErrorCode::E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE,
-                        format!("{}: unexpected SCSI status {:02X}h {}", C::NAME, other.0, other.name()),
+                        format!(
+                            "{}: unexpected SCSI status {:02X}h {}",
+                            C::NAME,
+                            other.0,
+                            other.name()
+                        ),
                     ))
                 }
             };
@@ -110,12 +127,22 @@ impl Executor {
                 (Disposition::Retry, code, sense) => {
                     retries += 1;
                     if retries > MAX_RETRIES {
-                        return Err(Error::Command { code, command: C::NAME, sense, lba: None });
+                        return Err(Error::Command {
+                            code,
+                            command: C::NAME,
+                            sense,
+                            lba: None,
+                        });
                     }
                 }
                 (_, code, sense) => {
                     if self.clock.now().saturating_sub(started) >= self.poll_limit {
-                        return Err(Error::Command { code, command: C::NAME, sense, lba: None });
+                        return Err(Error::Command {
+                            code,
+                            command: C::NAME,
+                            sense,
+                            lba: None,
+                        });
                     }
                     self.clock.sleep(POLL_INTERVAL);
                 }
@@ -146,5 +173,9 @@ pub(crate) fn transport_error(command: &'static str, source: TransportError) -> 
         TransportError::Locked { .. } => ErrorCode::E_IMAPI_RECORDER_LOCKED,
         _ => ErrorCode::E_DISCMASTER_TRANSPORT,
     };
-    Error::Transport { code, command, source }
+    Error::Transport {
+        code,
+        command,
+        source,
+    }
 }

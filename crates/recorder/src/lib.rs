@@ -36,7 +36,9 @@ pub use discmaster_core::{ErrorCode, Lba};
 pub use discmaster_mmc::{DiscStatus, Profile};
 pub use error::{Error, Result};
 pub use progress::{CancelHandle, ProgressEvent, WriteAction};
-pub use recorder::{default_drive_address, DiscSummary, DriveAddress, DriveIdentity, Recorder, TrackSummary};
+pub use recorder::{
+    default_drive_address, DiscSummary, DriveAddress, DriveIdentity, Recorder, TrackSummary,
+};
 
 /// The emulated recorder (re-exported so tools need only this crate).
 pub mod emu {

@@ -11,7 +11,9 @@ use discmaster_mmc::commands::{
 };
 use discmaster_mmc::features::Configuration;
 use discmaster_mmc::responses::{DiscInformation, InquiryData, ReadCapacityData, TrackInformation};
-use discmaster_mmc::{ConfigurationRequestType, DiscStatus, FeatureCode, Profile, SessionState, TrackAddressType};
+use discmaster_mmc::{
+    ConfigurationRequestType, DiscStatus, FeatureCode, Profile, SessionState, TrackAddressType,
+};
 use discmaster_transport::Transport;
 
 use crate::error::{Error, Result};
@@ -36,7 +38,10 @@ impl DriveAddress {
     pub fn parse(address: &str) -> Result<DriveAddress> {
         if let Some(path) = address.strip_prefix("emu:") {
             if path.is_empty() {
-                return Err(Error::refused(ErrorCode::E_DISCMASTER_INVALID_ADDRESS, "emu: needs a directory path"));
+                return Err(Error::refused(
+                    ErrorCode::E_DISCMASTER_INVALID_ADDRESS,
+                    "emu: needs a directory path",
+                ));
             }
             return Ok(DriveAddress::Emulated(PathBuf::from(path)));
         }
@@ -163,11 +168,17 @@ impl Recorder {
         match DriveAddress::parse(address)? {
             DriveAddress::Emulated(path) => {
                 let drive = discmaster_emu::EmulatedDrive::open(&path).map_err(crate::emu_error)?;
-                Ok(Recorder::from_transport(Box::new(drive), address.to_string()))
+                Ok(Recorder::from_transport(
+                    Box::new(drive),
+                    address.to_string(),
+                ))
             }
             DriveAddress::Device(path) => Err(Error::refused(
                 ErrorCode::E_DISCMASTER_INVALID_ADDRESS,
-                format!("{}: the Linux SG_IO transport is not part of this build yet", path.display()),
+                format!(
+                    "{}: the Linux SG_IO transport is not part of this build yet",
+                    path.display()
+                ),
             )),
         }
     }
@@ -178,8 +189,15 @@ impl Recorder {
     }
 
     /// A recorder over any transport with an injected clock.
-    pub fn with_clock(transport: Box<dyn Transport>, address: String, clock: Arc<dyn Clock>) -> Recorder {
-        Recorder { exec: Executor::new(transport, clock), address }
+    pub fn with_clock(
+        transport: Box<dyn Transport>,
+        address: String,
+        clock: Arc<dyn Clock>,
+    ) -> Recorder {
+        Recorder {
+            exec: Executor::new(transport, clock),
+            address,
+        }
     }
 
     /// The address this recorder was opened with.
@@ -198,7 +216,11 @@ impl Recorder {
     /// Drive errors per the sense table; `E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE` when
     /// the data is shorter than 36 bytes.
     pub fn identity(&mut self) -> Result<DriveIdentity> {
-        let cmd = Inquiry { evpd: false, page_code: 0, allocation_length: 96 };
+        let cmd = Inquiry {
+            evpd: false,
+            page_code: 0,
+            allocation_length: 96,
+        };
         let bytes = self.exec.data_in(&cmd, 96)?;
         let inq = InquiryData::new_checked(&bytes[..]).map_err(|e| invalid("INQUIRY", e))?;
         Ok(DriveIdentity {
@@ -220,7 +242,8 @@ impl Recorder {
             allocation_length: 8,
         };
         let bytes = self.exec.data_in(&cmd, 8)?;
-        let conf = Configuration::new_checked(&bytes[..]).map_err(|e| invalid("GET CONFIGURATION", e))?;
+        let conf =
+            Configuration::new_checked(&bytes[..]).map_err(|e| invalid("GET CONFIGURATION", e))?;
         Ok(conf.current_profile())
     }
 
@@ -229,7 +252,10 @@ impl Recorder {
     /// # Errors
     /// `E_IMAPI_RECORDER_MEDIA_NO_MEDIA` without a medium; other drive errors; malformed data.
     pub fn disc_information(&mut self) -> Result<DiscInformation<Vec<u8>>> {
-        let cmd = ReadDiscInformation { data_type: 0, allocation_length: 34 };
+        let cmd = ReadDiscInformation {
+            data_type: 0,
+            allocation_length: 34,
+        };
         let bytes = self.exec.data_in(&cmd, 34)?;
         DiscInformation::new_checked(bytes).map_err(|e| invalid("READ DISC INFORMATION", e))
     }
@@ -255,7 +281,8 @@ impl Recorder {
     /// Drive errors; malformed data.
     pub fn read_capacity(&mut self) -> Result<(Lba, u32)> {
         let bytes = self.exec.data_in(&ReadCapacity, 8)?;
-        let cap = ReadCapacityData::new_checked(&bytes[..]).map_err(|e| invalid("READ CAPACITY", e))?;
+        let cap =
+            ReadCapacityData::new_checked(&bytes[..]).map_err(|e| invalid("READ CAPACITY", e))?;
         Ok((cap.last_logical_block_address(), cap.block_length()))
     }
 
@@ -276,7 +303,11 @@ impl Recorder {
                 tracks.push(track_summary(&ti));
             }
         }
-        let writable = tracks.iter().rev().find(|t| t.next_writable_address.is_some()).cloned();
+        let writable = tracks
+            .iter()
+            .rev()
+            .find(|t| t.next_writable_address.is_some())
+            .cloned();
         Ok(DiscSummary {
             profile,
             status,
@@ -294,8 +325,16 @@ impl Recorder {
     /// `E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE` with sense 5/21/00 for unrecorded sectors;
     /// other drive errors.
     pub fn read_sectors(&mut self, lba: Lba, blocks: u16, buf: &mut [u8]) -> Result<()> {
-        let cmd = Read10 { dpo: false, fua: false, lba, transfer_length: blocks };
-        let n = self.exec.data_in_into(&cmd, buf).map_err(|e| at_lba(e, lba))?;
+        let cmd = Read10 {
+            dpo: false,
+            fua: false,
+            lba,
+            transfer_length: blocks,
+        };
+        let n = self
+            .exec
+            .data_in_into(&cmd, buf)
+            .map_err(|e| at_lba(e, lba))?;
         if n != usize::from(blocks) * SECTOR_SIZE {
             return Err(Error::refused(
                 ErrorCode::E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE,
@@ -318,11 +357,25 @@ impl Recorder {
         progress: &mut dyn FnMut(u32, u32),
     ) -> Result<u64> {
         let summary = self.disc_summary()?;
-        let Some(t) = summary.tracks.iter().find(|t| t.number == track && !t.blank) else {
-            let have: Vec<String> = summary.recorded_tracks().map(|t| t.number.to_string()).collect();
+        let Some(t) = summary
+            .tracks
+            .iter()
+            .find(|t| t.number == track && !t.blank)
+        else {
+            let have: Vec<String> = summary
+                .recorded_tracks()
+                .map(|t| t.number.to_string())
+                .collect();
             return Err(Error::refused(
                 ErrorCode::E_DISCMASTER_NO_SUCH_TRACK,
-                format!("track {track} is not a recorded track (recorded: {})", if have.is_empty() { "none".into() } else { have.join(", ") }),
+                format!(
+                    "track {track} is not a recorded track (recorded: {})",
+                    if have.is_empty() {
+                        "none".into()
+                    } else {
+                        have.join(", ")
+                    }
+                ),
             ));
         };
         let total = t.recorded;
@@ -334,7 +387,8 @@ impl Recorder {
             let bytes = n as usize * SECTOR_SIZE;
             let lba = Lba(t.start.0 + done as i32);
             self.read_sectors(lba, n as u16, &mut buf[..bytes])?;
-            out.write_all(&buf[..bytes]).map_err(|e| Error::io("output", e))?;
+            out.write_all(&buf[..bytes])
+                .map_err(|e| Error::io("output", e))?;
             done += n;
             progress(done, total);
         }
@@ -346,7 +400,9 @@ pub(crate) fn track_summary(ti: &TrackInformation<Vec<u8>>) -> TrackSummary {
     let start = ti.track_start_address();
     let size = ti.track_size();
     let recorded = match ti.last_recorded_address() {
-        Some(lra) if ti.lra_v() && !ti.blank() => u32::try_from(i64::from(lra.0) - i64::from(start.0) + 1).unwrap_or(0),
+        Some(lra) if ti.lra_v() && !ti.blank() => {
+            u32::try_from(i64::from(lra.0) - i64::from(start.0) + 1).unwrap_or(0)
+        }
         _ if ti.blank() => 0,
         _ => size,
     };
@@ -365,12 +421,26 @@ pub(crate) fn track_summary(ti: &TrackInformation<Vec<u8>>) -> TrackSummary {
 }
 
 pub(crate) fn invalid(command: &'static str, source: discmaster_mmc::ParseError) -> Error {
-    Error::InvalidResponse { code: ErrorCode::E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE, command, source }
+    Error::InvalidResponse {
+        code: ErrorCode::E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE,
+        command,
+        source,
+    }
 }
 
 pub(crate) fn at_lba(e: Error, lba: Lba) -> Error {
     match e {
-        Error::Command { code, command, sense, .. } => Error::Command { code, command, sense, lba: Some(lba) },
+        Error::Command {
+            code,
+            command,
+            sense,
+            ..
+        } => Error::Command {
+            code,
+            command,
+            sense,
+            lba: Some(lba),
+        },
         other => other,
     }
 }

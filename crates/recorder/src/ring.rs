@@ -26,7 +26,12 @@ pub(crate) struct Ring {
 impl Ring {
     /// Starts the reader thread over `source`, with `depth` buffers of `chunk_bytes`.
     /// The reader reads exactly `limit` bytes (or stops early at EOF).
-    pub(crate) fn start<R: Read + Send + 'static>(mut source: R, limit: u64, chunk_bytes: usize, depth: usize) -> Ring {
+    pub(crate) fn start<R: Read + Send + 'static>(
+        mut source: R,
+        limit: u64,
+        chunk_bytes: usize,
+        depth: usize,
+    ) -> Ring {
         let (full_tx, full_rx) = sync_channel::<std::io::Result<Chunk>>(depth);
         let (empty_tx, empty_rx) = sync_channel::<Vec<u8>>(depth);
         for _ in 0..depth {
@@ -71,7 +76,12 @@ impl Ring {
                 }
             })
             .ok();
-        Ring { full: full_rx, empty: empty_tx, reader, used }
+        Ring {
+            full: full_rx,
+            empty: empty_tx,
+            reader,
+            used,
+        }
     }
 
     /// The next filled chunk; `None` when the reader has finished.
@@ -108,7 +118,12 @@ mod tests {
     #[test]
     fn ring_delivers_all_bytes_in_order() {
         let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
-        let mut ring = Ring::start(std::io::Cursor::new(data.clone()), data.len() as u64, 4096, 3);
+        let mut ring = Ring::start(
+            std::io::Cursor::new(data.clone()),
+            data.len() as u64,
+            4096,
+            3,
+        );
         let mut out = Vec::new();
         while let Some(c) = ring.next() {
             let c = c.unwrap();

@@ -45,7 +45,14 @@ const fn rule(
     code: ErrorCode,
     disposition: Disposition,
 ) -> SenseRule {
-    SenseRule { key, asc, ascq, opcode, code, disposition }
+    SenseRule {
+        key,
+        asc,
+        ascq,
+        opcode,
+        code,
+        disposition,
+    }
 }
 
 use Disposition::*;
@@ -59,29 +66,169 @@ const READ_DISC_STRUCTURE: u8 = 0xAD;
 /// The table, first match wins.
 pub const SENSE_RULES: &[SenseRule] = &[
     // Command-specific rows first.
-    rule(IllegalRequest, Some(0x24), Some(0x00), Some(MODE_SENSE_10), ErrorCode::E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE, Fail),
-    rule(IllegalRequest, Some(0x26), None, Some(MODE_SELECT_10), ErrorCode::E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS, Fail),
-    rule(IllegalRequest, Some(0x1A), Some(0x00), Some(MODE_SELECT_10), ErrorCode::E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS, Fail),
-    rule(IllegalRequest, Some(0x20), Some(0x00), Some(GET_CONFIGURATION), ErrorCode::E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED, Fail),
-    rule(IllegalRequest, Some(0x24), Some(0x00), Some(READ_DISC_STRUCTURE), ErrorCode::E_IMAPI_RECORDER_DVD_STRUCTURE_NOT_PRESENT, Fail),
+    rule(
+        IllegalRequest,
+        Some(0x24),
+        Some(0x00),
+        Some(MODE_SENSE_10),
+        ErrorCode::E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE,
+        Fail,
+    ),
+    rule(
+        IllegalRequest,
+        Some(0x26),
+        None,
+        Some(MODE_SELECT_10),
+        ErrorCode::E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS,
+        Fail,
+    ),
+    rule(
+        IllegalRequest,
+        Some(0x1A),
+        Some(0x00),
+        Some(MODE_SELECT_10),
+        ErrorCode::E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS,
+        Fail,
+    ),
+    rule(
+        IllegalRequest,
+        Some(0x20),
+        Some(0x00),
+        Some(GET_CONFIGURATION),
+        ErrorCode::E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED,
+        Fail,
+    ),
+    rule(
+        IllegalRequest,
+        Some(0x24),
+        Some(0x00),
+        Some(READ_DISC_STRUCTURE),
+        ErrorCode::E_IMAPI_RECORDER_DVD_STRUCTURE_NOT_PRESENT,
+        Fail,
+    ),
     // Not ready.
-    rule(NotReady, Some(0x3A), None, None, ErrorCode::E_IMAPI_RECORDER_MEDIA_NO_MEDIA, Fail),
-    rule(NotReady, Some(0x04), Some(0x00), None, ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY, Poll),
-    rule(NotReady, Some(0x04), Some(0x01), None, ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY, Poll),
-    rule(NotReady, Some(0x04), Some(0x04), None, ErrorCode::E_IMAPI_RECORDER_MEDIA_FORMAT_IN_PROGRESS, Poll),
-    rule(NotReady, Some(0x04), Some(0x07), None, ErrorCode::E_IMAPI_RECORDER_MEDIA_BUSY, Poll),
-    rule(NotReady, Some(0x04), Some(0x08), None, ErrorCode::E_IMAPI_RECORDER_MEDIA_BUSY, Poll),
-    rule(NotReady, Some(0x30), None, None, ErrorCode::E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE, Fail),
-    rule(NotReady, Some(0x06), None, None, ErrorCode::E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE, Fail),
+    rule(
+        NotReady,
+        Some(0x3A),
+        None,
+        None,
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_NO_MEDIA,
+        Fail,
+    ),
+    rule(
+        NotReady,
+        Some(0x04),
+        Some(0x00),
+        None,
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY,
+        Poll,
+    ),
+    rule(
+        NotReady,
+        Some(0x04),
+        Some(0x01),
+        None,
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY,
+        Poll,
+    ),
+    rule(
+        NotReady,
+        Some(0x04),
+        Some(0x04),
+        None,
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_FORMAT_IN_PROGRESS,
+        Poll,
+    ),
+    rule(
+        NotReady,
+        Some(0x04),
+        Some(0x07),
+        None,
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_BUSY,
+        Poll,
+    ),
+    rule(
+        NotReady,
+        Some(0x04),
+        Some(0x08),
+        None,
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_BUSY,
+        Poll,
+    ),
+    rule(
+        NotReady,
+        Some(0x30),
+        None,
+        None,
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE,
+        Fail,
+    ),
+    rule(
+        NotReady,
+        Some(0x06),
+        None,
+        None,
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE,
+        Fail,
+    ),
     // Unit attention: medium changed, reset, parameters changed — re-send.
-    rule(UnitAttention, Some(0x28), None, None, ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY, Retry),
-    rule(UnitAttention, Some(0x29), None, None, ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY, Retry),
-    rule(UnitAttention, Some(0x2A), None, None, ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY, Retry),
+    rule(
+        UnitAttention,
+        Some(0x28),
+        None,
+        None,
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY,
+        Retry,
+    ),
+    rule(
+        UnitAttention,
+        Some(0x29),
+        None,
+        None,
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY,
+        Retry,
+    ),
+    rule(
+        UnitAttention,
+        Some(0x2A),
+        None,
+        None,
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY,
+        Retry,
+    ),
     // Medium and write errors.
-    rule(MediumError, Some(0x0C), Some(0x09), None, ErrorCode::E_IMAPI_LOSS_OF_STREAMING, Fail),
-    rule(IllegalRequest, Some(0x30), None, None, ErrorCode::E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE, Fail),
-    rule(IllegalRequest, Some(0x20), Some(0x00), None, ErrorCode::E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE, Fail),
-    rule(DataProtect, Some(0x27), None, None, ErrorCode::E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED, Fail),
+    rule(
+        MediumError,
+        Some(0x0C),
+        Some(0x09),
+        None,
+        ErrorCode::E_IMAPI_LOSS_OF_STREAMING,
+        Fail,
+    ),
+    rule(
+        IllegalRequest,
+        Some(0x30),
+        None,
+        None,
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE,
+        Fail,
+    ),
+    rule(
+        IllegalRequest,
+        Some(0x20),
+        Some(0x00),
+        None,
+        ErrorCode::E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE,
+        Fail,
+    ),
+    rule(
+        DataProtect,
+        Some(0x27),
+        None,
+        None,
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED,
+        Fail,
+    ),
     rule(RecoveredError, None, None, None, ErrorCode::S_OK, Warn),
 ];
 
@@ -97,7 +244,10 @@ pub fn classify(opcode: u8, sense: Sense) -> (ErrorCode, Disposition) {
                 && r.opcode.is_none_or(|o| o == opcode)
         })
         .map(|r| (r.code, r.disposition))
-        .unwrap_or((ErrorCode::E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE, Disposition::Fail))
+        .unwrap_or((
+            ErrorCode::E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE,
+            Disposition::Fail,
+        ))
 }
 
 #[cfg(test)]
@@ -110,23 +260,50 @@ mod tests {
 
     #[test]
     fn sense_no_medium_maps_to_no_media_fail() {
-        assert_eq!(classify(0x00, Sense::MEDIUM_NOT_PRESENT), (ErrorCode::E_IMAPI_RECORDER_MEDIA_NO_MEDIA, Fail));
-        assert_eq!(classify(0x28, s(NotReady, 0x3A, 0x02)), (ErrorCode::E_IMAPI_RECORDER_MEDIA_NO_MEDIA, Fail));
+        assert_eq!(
+            classify(0x00, Sense::MEDIUM_NOT_PRESENT),
+            (ErrorCode::E_IMAPI_RECORDER_MEDIA_NO_MEDIA, Fail)
+        );
+        assert_eq!(
+            classify(0x28, s(NotReady, 0x3A, 0x02)),
+            (ErrorCode::E_IMAPI_RECORDER_MEDIA_NO_MEDIA, Fail)
+        );
     }
 
     #[test]
     fn sense_not_ready_in_progress_polls() {
-        assert_eq!(classify(0x00, s(NotReady, 4, 0)), (ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY, Poll));
-        assert_eq!(classify(0x00, Sense::BECOMING_READY), (ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY, Poll));
-        assert_eq!(classify(0x00, Sense::FORMAT_IN_PROGRESS), (ErrorCode::E_IMAPI_RECORDER_MEDIA_FORMAT_IN_PROGRESS, Poll));
-        assert_eq!(classify(0x00, Sense::OPERATION_IN_PROGRESS), (ErrorCode::E_IMAPI_RECORDER_MEDIA_BUSY, Poll));
-        assert_eq!(classify(0x2A, Sense::LONG_WRITE_IN_PROGRESS), (ErrorCode::E_IMAPI_RECORDER_MEDIA_BUSY, Poll));
+        assert_eq!(
+            classify(0x00, s(NotReady, 4, 0)),
+            (ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY, Poll)
+        );
+        assert_eq!(
+            classify(0x00, Sense::BECOMING_READY),
+            (ErrorCode::E_IMAPI_RECORDER_MEDIA_BECOMING_READY, Poll)
+        );
+        assert_eq!(
+            classify(0x00, Sense::FORMAT_IN_PROGRESS),
+            (ErrorCode::E_IMAPI_RECORDER_MEDIA_FORMAT_IN_PROGRESS, Poll)
+        );
+        assert_eq!(
+            classify(0x00, Sense::OPERATION_IN_PROGRESS),
+            (ErrorCode::E_IMAPI_RECORDER_MEDIA_BUSY, Poll)
+        );
+        assert_eq!(
+            classify(0x2A, Sense::LONG_WRITE_IN_PROGRESS),
+            (ErrorCode::E_IMAPI_RECORDER_MEDIA_BUSY, Poll)
+        );
     }
 
     #[test]
     fn sense_incompatible_medium_fails() {
-        assert_eq!(classify(0x00, s(NotReady, 0x30, 0)), (ErrorCode::E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE, Fail));
-        assert_eq!(classify(0x00, s(NotReady, 0x06, 0)), (ErrorCode::E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE, Fail));
+        assert_eq!(
+            classify(0x00, s(NotReady, 0x30, 0)),
+            (ErrorCode::E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE, Fail)
+        );
+        assert_eq!(
+            classify(0x00, s(NotReady, 0x06, 0)),
+            (ErrorCode::E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE, Fail)
+        );
         assert_eq!(
             classify(0x2A, Sense::CANNOT_WRITE_MEDIUM_INCOMPATIBLE_FORMAT),
             (ErrorCode::E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE, Fail)
@@ -142,7 +319,10 @@ mod tests {
 
     #[test]
     fn sense_mode_page_rows_depend_on_command() {
-        assert_eq!(classify(0x5A, Sense::INVALID_FIELD_IN_CDB), (ErrorCode::E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE, Fail));
+        assert_eq!(
+            classify(0x5A, Sense::INVALID_FIELD_IN_CDB),
+            (ErrorCode::E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE, Fail)
+        );
         assert_eq!(
             classify(0x55, Sense::INVALID_FIELD_IN_PARAMETER_LIST),
             (ErrorCode::E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS, Fail)
@@ -162,11 +342,17 @@ mod tests {
     fn sense_get_configuration_unsupported() {
         assert_eq!(
             classify(0x46, Sense::INVALID_COMMAND_OPERATION_CODE),
-            (ErrorCode::E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED, Fail)
+            (
+                ErrorCode::E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED,
+                Fail
+            )
         );
         assert_eq!(
             classify(0x53, Sense::INVALID_COMMAND_OPERATION_CODE),
-            (ErrorCode::E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE, Fail)
+            (
+                ErrorCode::E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE,
+                Fail
+            )
         );
     }
 
@@ -180,8 +366,14 @@ mod tests {
 
     #[test]
     fn sense_write_errors() {
-        assert_eq!(classify(0x2A, Sense::LOSS_OF_STREAMING), (ErrorCode::E_IMAPI_LOSS_OF_STREAMING, Fail));
-        assert_eq!(classify(0x2A, Sense::WRITE_PROTECTED), (ErrorCode::E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED, Fail));
+        assert_eq!(
+            classify(0x2A, Sense::LOSS_OF_STREAMING),
+            (ErrorCode::E_IMAPI_LOSS_OF_STREAMING, Fail)
+        );
+        assert_eq!(
+            classify(0x2A, Sense::WRITE_PROTECTED),
+            (ErrorCode::E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED, Fail)
+        );
         assert_eq!(
             classify(0x2A, Sense::INVALID_ADDRESS_FOR_WRITE),
             (ErrorCode::E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE, Fail)
@@ -190,6 +382,9 @@ mod tests {
 
     #[test]
     fn sense_recovered_error_warns() {
-        assert_eq!(classify(0x54, s(RecoveredError, 0x73, 0x01)), (ErrorCode::S_OK, Warn));
+        assert_eq!(
+            classify(0x54, s(RecoveredError, 0x73, 0x01)),
+            (ErrorCode::S_OK, Warn)
+        );
     }
 }

@@ -16,7 +16,12 @@ struct Recording<T> {
 }
 
 impl<T: Transport> Transport for Recording<T> {
-    fn execute(&mut self, cdb: &[u8], data: DataPhase<'_>, timeout: Duration) -> Result<Completion, TransportError> {
+    fn execute(
+        &mut self,
+        cdb: &[u8],
+        data: DataPhase<'_>,
+        timeout: Duration,
+    ) -> Result<Completion, TransportError> {
         self.opcodes.lock().unwrap().push(cdb[0]);
         self.inner.execute(cdb, data, timeout)
     }
@@ -34,24 +39,40 @@ fn drive_with(media: MediaKind) -> (tempfile::TempDir, Recorder, Arc<Mutex<Vec<u
     drive.load_blank(media).unwrap();
     let opcodes = Arc::new(Mutex::new(Vec::new()));
     let rec = Recorder::from_transport(
-        Box::new(Recording { inner: drive, opcodes: opcodes.clone() }),
+        Box::new(Recording {
+            inner: drive,
+            opcodes: opcodes.clone(),
+        }),
         format!("emu:{}", dir.path().display()),
     );
     (dir, rec, opcodes)
 }
 
 fn pattern(sectors: usize, seed: u8) -> Vec<u8> {
-    (0..sectors * 2048).map(|i| ((i / 2048) as u8).wrapping_mul(31).wrapping_add(seed ^ (i as u8))).collect()
+    (0..sectors * 2048)
+        .map(|i| {
+            ((i / 2048) as u8)
+                .wrapping_mul(31)
+                .wrapping_add(seed ^ (i as u8))
+        })
+        .collect()
 }
 
-const ALL_MEDIA: [MediaKind; 4] = [MediaKind::CdR, MediaKind::DvdPlusR, MediaKind::DvdMinusR, MediaKind::BdR];
+const ALL_MEDIA: [MediaKind; 4] = [
+    MediaKind::CdR,
+    MediaKind::DvdPlusR,
+    MediaKind::DvdMinusR,
+    MediaKind::BdR,
+];
 
 #[test]
 fn write_each_medium_reads_back_identical() {
     for media in ALL_MEDIA {
         let (_dir, mut rec, _) = drive_with(media);
         let image = pattern(300, 7); // not a multiple of 16 or 32: the drive pads, the track keeps 300
-        let outcome = DataWriter::new(&mut rec).write(Cursor::new(image.clone()), image.len() as u64).unwrap();
+        let outcome = DataWriter::new(&mut rec)
+            .write(Cursor::new(image.clone()), image.len() as u64)
+            .unwrap();
         assert_eq!(outcome.sectors_written, 300, "{media}");
         assert!(outcome.verified);
         assert_eq!(outcome.start_lba, Lba(0));
@@ -65,10 +86,16 @@ fn write_each_medium_reads_back_identical() {
 #[test]
 fn write_stream_not_multiple_of_2048_refused_before_any_command() {
     let (_dir, mut rec, ops) = drive_with(MediaKind::BdR);
-    let err = DataWriter::new(&mut rec).write(Cursor::new(vec![0u8; 2049]), 2049).unwrap_err();
+    let err = DataWriter::new(&mut rec)
+        .write(Cursor::new(vec![0u8; 2049]), 2049)
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED);
     assert_eq!(err.code().0, 0xC0AA_0403);
-    assert!(ops.lock().unwrap().is_empty(), "no command may be sent: {:?}", ops.lock().unwrap());
+    assert!(
+        ops.lock().unwrap().is_empty(),
+        "no command may be sent: {:?}",
+        ops.lock().unwrap()
+    );
 }
 
 #[test]
@@ -76,10 +103,19 @@ fn write_too_large_refused_without_mutating_commands() {
     for media in ALL_MEDIA {
         let (_dir, mut rec, ops) = drive_with(media);
         let sectors = u64::from(media.capacity_blocks()) + 1;
-        let err = DataWriter::new(&mut rec).write(std::io::repeat(0), sectors * 2048).unwrap_err();
-        assert_eq!(err.code(), ErrorCode::E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA, "{media}: {err}");
+        let err = DataWriter::new(&mut rec)
+            .write(std::io::repeat(0), sectors * 2048)
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            ErrorCode::E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA,
+            "{media}: {err}"
+        );
         let sent = ops.lock().unwrap().clone();
-        assert!(!sent.iter().any(|o| MUTATING.contains(o)), "{media}: mutating command sent: {sent:02X?}");
+        assert!(
+            !sent.iter().any(|o| MUTATING.contains(o)),
+            "{media}: mutating command sent: {sent:02X?}"
+        );
         assert_eq!(rec.disc_summary().unwrap().status, DiscStatus::Empty);
     }
 }
@@ -89,7 +125,9 @@ fn write_without_medium_gives_no_media_code() {
     let dir = tempfile::tempdir().unwrap();
     drop(EmulatedDrive::open(dir.path()).unwrap());
     let mut rec = Recorder::open(&format!("emu:{}", dir.path().display())).unwrap();
-    let err = DataWriter::new(&mut rec).write(Cursor::new(vec![0u8; 4096]), 4096).unwrap_err();
+    let err = DataWriter::new(&mut rec)
+        .write(Cursor::new(vec![0u8; 4096]), 4096)
+        .unwrap_err();
     assert_eq!(err.code().0, 0xC0AA_0202, "{err}");
 }
 
@@ -103,7 +141,9 @@ fn write_twice_appends_second_session_at_former_nwa() {
         drop(w);
         let before = rec.disc_summary().unwrap();
         assert_eq!(before.status, DiscStatus::Incomplete, "{media}");
-        let nwa = before.next_writable_address.expect("appendable disc has an NWA");
+        let nwa = before
+            .next_writable_address
+            .expect("appendable disc has an NWA");
         assert!(nwa.0 >= 100, "{media}: NWA {nwa:?}");
         let mut w = DataWriter::new(&mut rec);
         w.set_disable_consumer_dvd_compatibility_mode(true);
@@ -128,12 +168,25 @@ fn write_with_close_finalizes_and_further_write_refused() {
         let out = w.write(Cursor::new(pattern(64, 3)), 64 * 2048).unwrap();
         drop(w);
         assert!(out.closed);
-        assert_eq!(rec.disc_summary().unwrap().status, DiscStatus::Complete, "{media}");
+        assert_eq!(
+            rec.disc_summary().unwrap().status,
+            DiscStatus::Complete,
+            "{media}"
+        );
         ops.lock().unwrap().clear();
-        let err = DataWriter::new(&mut rec).write(Cursor::new(pattern(16, 4)), 16 * 2048).unwrap_err();
-        assert_eq!(err.code(), ErrorCode::E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED, "{media}: {err}");
+        let err = DataWriter::new(&mut rec)
+            .write(Cursor::new(pattern(16, 4)), 16 * 2048)
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            ErrorCode::E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED,
+            "{media}: {err}"
+        );
         let sent = ops.lock().unwrap().clone();
-        assert!(!sent.iter().any(|o| MUTATING.contains(o)), "{media}: {sent:02X?}");
+        assert!(
+            !sent.iter().any(|o| MUTATING.contains(o)),
+            "{media}: {sent:02X?}"
+        );
     }
 }
 
@@ -141,7 +194,9 @@ fn write_with_close_finalizes_and_further_write_refused() {
 fn dvd_plus_r_default_compat_mode_closes_disc() {
     // imapi2.md §5.4: DisableConsumerDvdCompatibilityMode FALSE closes DVD+R even without force.
     let (_dir, mut rec, _) = drive_with(MediaKind::DvdPlusR);
-    let out = DataWriter::new(&mut rec).write(Cursor::new(pattern(32, 5)), 32 * 2048).unwrap();
+    let out = DataWriter::new(&mut rec)
+        .write(Cursor::new(pattern(32, 5)), 32 * 2048)
+        .unwrap();
     assert!(out.closed);
     assert_eq!(rec.disc_summary().unwrap().status, DiscStatus::Complete);
 }
@@ -172,7 +227,10 @@ fn write_progress_phases_in_order_and_lba_monotonic() {
         ]
     );
     for w in events.windows(2) {
-        assert!(w[1].last_written_lba >= w[0].last_written_lba, "LBA went backwards");
+        assert!(
+            w[1].last_written_lba >= w[0].last_written_lba,
+            "LBA went backwards"
+        );
         assert!(w[1].elapsed >= w[0].elapsed);
     }
     let last = events.last().unwrap();
@@ -195,18 +253,28 @@ fn cancel_mid_write_leaves_readable_appendable_disc() {
                 cancel.cancel();
             }
         });
-        let err = w.write(Cursor::new(image.clone()), image.len() as u64).unwrap_err();
+        let err = w
+            .write(Cursor::new(image.clone()), image.len() as u64)
+            .unwrap_err();
         drop(w);
         assert_eq!(err.code().0, 0xC0AA_0002, "{media}: {err}");
-        let Error::Cancelled { state, .. } = &err else { panic!("{err}") };
-        assert!(state.contains("nothing was written") || state.contains("readable"), "{state}");
+        let Error::Cancelled { state, .. } = &err else {
+            panic!("{err}")
+        };
+        assert!(
+            state.contains("nothing was written") || state.contains("readable"),
+            "{state}"
+        );
         // Whatever was written is readable and the disc takes another session.
         let s = rec.disc_summary().unwrap();
         assert_ne!(s.status, DiscStatus::Complete, "{media}");
         for t in s.recorded_tracks() {
             let mut back = Vec::new();
             rec.read_track(t.number, &mut back, &mut |_, _| {}).unwrap();
-            assert!(back[..] == image[..back.len()], "{media}: partial track differs");
+            assert!(
+                back[..] == image[..back.len()],
+                "{media}: partial track differs"
+            );
         }
         let mut w = DataWriter::new(&mut rec);
         w.set_disable_consumer_dvd_compatibility_mode(true);
@@ -223,7 +291,8 @@ impl discmaster_core::Clock for TickingClock {
         Duration::from_millis(self.0.fetch_add(100, std::sync::atomic::Ordering::SeqCst))
     }
     fn sleep(&self, d: Duration) {
-        self.0.fetch_add(d.as_millis() as u64, std::sync::atomic::Ordering::SeqCst);
+        self.0
+            .fetch_add(d.as_millis() as u64, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -242,7 +311,9 @@ fn cancel_after_some_sectors_keeps_them() {
             cancel.cancel();
         }
     });
-    let err = w.write(Cursor::new(image.clone()), image.len() as u64).unwrap_err();
+    let err = w
+        .write(Cursor::new(image.clone()), image.len() as u64)
+        .unwrap_err();
     drop(w);
     assert_eq!(err.code(), ErrorCode::E_IMAPI_REQUEST_CANCELLED, "{err}");
     let s = rec.disc_summary().unwrap();
@@ -259,8 +330,14 @@ fn cancel_after_some_sectors_keeps_them() {
 fn stream_shorter_than_declared_fails_and_keeps_disc_readable() {
     let (_dir, mut rec, _) = drive_with(MediaKind::DvdMinusR);
     let image = pattern(100, 21);
-    let err = DataWriter::new(&mut rec).write(Cursor::new(image.clone()), 200 * 2048).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED, "{err}");
+    let err = DataWriter::new(&mut rec)
+        .write(Cursor::new(image.clone()), 200 * 2048)
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        ErrorCode::E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED,
+        "{err}"
+    );
     assert!(err.to_string().contains("readable"), "{err}");
     let mut back = Vec::new();
     rec.read_track(1, &mut back, &mut |_, _| {}).unwrap();

@@ -81,7 +81,11 @@ pub struct Completion {
 impl Completion {
     /// GOOD with all data transferred.
     pub fn good() -> Completion {
-        Completion { status: ScsiStatus::GOOD, sense: Vec::new(), residual: 0 }
+        Completion {
+            status: ScsiStatus::GOOD,
+            sense: Vec::new(),
+            residual: 0,
+        }
     }
 
     /// True when the status is GOOD.
