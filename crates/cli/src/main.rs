@@ -312,12 +312,12 @@ fn info(address: &str, json: bool) -> Result<(), Error> {
     println!("Sessions: {}", sessions.len());
     for t in s.recorded_tracks() {
         println!(
-            "  session {:>2}  track {:>2}  start LBA {:>9}  length {:>9} sectors ({} MiB)",
+            "  session {:>2}  track {:>2}  start LBA {:>9}  length {:>9} sectors ({})",
             t.session,
             t.number,
             t.start.0,
             t.recorded,
-            u64::from(t.recorded) * 2048 / (1 << 20)
+            mib(t.recorded)
         );
     }
     match s.next_writable_address {
@@ -330,6 +330,14 @@ fn info(address: &str, json: bool) -> Result<(), Error> {
         None => println!("Not writable (closed)"),
     }
     Ok(())
+}
+
+/// 2048-byte sectors as MiB with one decimal.
+fn mib(sectors: u32) -> String {
+    format!(
+        "{:.1} MiB",
+        f64::from(sectors) * 2048.0 / (1u64 << 20) as f64
+    )
 }
 
 fn progress_json(e: &ProgressEvent) -> Value {
@@ -471,9 +479,9 @@ fn burn(
         );
     } else {
         println!(
-            "burned {} sectors ({} MiB) to {} as track {} of session {} at LBA {}{}{}",
+            "burned {} sectors ({}) to {} as track {} of session {} at LBA {}{}{}",
             outcome.sectors_written,
-            u64::from(outcome.sectors_written) * 2048 / (1 << 20),
+            mib(outcome.sectors_written),
             outcome.profile.name(),
             outcome.track,
             outcome.session,
