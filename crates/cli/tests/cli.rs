@@ -440,3 +440,112 @@ fn info_without_medium_says_none() {
     let out = discmaster(drive.path(), &["burn", "--json", "/dev/null"]);
     assert_ne!(out.status.code(), Some(0));
 }
+
+#[test]
+fn cdb_inquiry_prints_data_and_short_cdb_refused() {
+    let drive = tempfile::tempdir().unwrap();
+    ok(&discmaster(
+        drive.path(),
+        &["emu", "load", "--media", "bd-r"],
+    ));
+    let out = ok(&discmaster(
+        drive.path(),
+        &["cdb", "12", "00", "00", "00", "60", "00", "--data-in", "96"],
+    ));
+    assert!(out.contains("INQUIRY: GOOD"), "{out}");
+    assert!(out.contains("DISCMSTR"), "{out}");
+    let v: Value = serde_json::from_str(
+        ok(&discmaster(
+            drive.path(),
+            &["--json", "cdb", "120000006000", "--data-in", "96"],
+        ))
+        .trim(),
+    )
+    .unwrap();
+    assert_eq!(v["data_length"], 96);
+    assert_eq!(v["code"], "0x00000000");
+    // 2 bytes: refused with E_INVALIDARG before anything is sent.
+    let out = discmaster(drive.path(), &["--json", "cdb", "00", "00"]);
+    assert_eq!(out.status.code(), Some(3));
+    let ev = ndjson(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(ev[0]["code"], "0x80070057");
+    // CHECK CONDITION is a success code with sense.
+    let v: Value = serde_json::from_str(
+        ok(&discmaster(
+            drive.path(),
+            &["--json", "cdb", "ff", "00", "00", "00", "00", "00"],
+        ))
+        .trim(),
+    )
+    .unwrap();
+    assert_eq!(v["code"], "0x00AA0200");
+    assert_eq!(
+        v["sense"]["sense"],
+        "5/20/00 INVALID COMMAND OPERATION CODE"
+    );
+}
+
+#[test]
+fn decode_sense_and_inquiry_from_hex() {
+    let drive = tempfile::tempdir().unwrap();
+    let out = ok(&discmaster(
+        drive.path(),
+        &[
+            "--json",
+            "decode",
+            "sense",
+            "70 00 02 00 00 00 00 0a 00 00 00 00 3a 00 00 00 00 00",
+        ],
+    ));
+    let v: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["sense"], "2/3A/00 MEDIUM NOT PRESENT");
+    let out = discmaster(drive.path(), &["decode", "inquiry", "05 80"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "truncated INQUIRY data is refused"
+    );
+}
+
+#[test]
+fn mode_page_get_changeable_and_set_refused_write_type() {
+    let drive = tempfile::tempdir().unwrap();
+    ok(&discmaster(
+        drive.path(),
+        &["emu", "load", "--media", "dvd+r"],
+    ));
+    let v: Value = serde_json::from_str(
+        ok(&discmaster(
+            drive.path(),
+            &[
+                "--json",
+                "mode-page",
+                "get",
+                "2a",
+                "--control",
+                "changeable",
+            ],
+        ))
+        .trim(),
+    )
+    .unwrap();
+    assert_eq!(v["page_code"], "2Ah");
+    let page05 = ok(&discmaster(drive.path(), &["mode-page", "get", "05"]));
+    let first_line = page05.lines().next().unwrap().to_string();
+    let mut bytes: Vec<String> = first_line.split_whitespace().map(str::to_string).collect();
+    assert_eq!(bytes[0], "05");
+    // Write type 3 (RAW) is not something a DVD+R recorder accepts.
+    let b2 = u8::from_str_radix(&bytes[2], 16).unwrap();
+    bytes[2] = format!("{:02x}", (b2 & 0xF0) | 0x03);
+    let mut args = vec!["--json", "mode-page", "set"];
+    args.extend(bytes.iter().map(String::as_str));
+    let out = discmaster(drive.path(), &args);
+    let ev = ndjson(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(ev.last().unwrap()["code"], "0xC0AA0208", "{ev:?}");
+    let after = ok(&discmaster(drive.path(), &["mode-page", "get", "05"]));
+    assert_eq!(
+        after.lines().next().unwrap(),
+        first_line,
+        "page changed by a refused MODE SELECT"
+    );
+}

@@ -18,6 +18,7 @@
 
 pub mod cdb;
 pub mod commands;
+pub mod decode_views;
 pub mod enums;
 pub mod features;
 pub mod pages;

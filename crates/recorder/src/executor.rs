@@ -47,6 +47,16 @@ impl Executor {
         self.transport.describe()
     }
 
+    /// Sends a raw CDB once, without sense interpretation (passthrough).
+    pub(crate) fn raw(
+        &mut self,
+        cdb: &[u8],
+        data: DataPhase<'_>,
+        timeout: Duration,
+    ) -> std::result::Result<discmaster_transport::Completion, TransportError> {
+        self.transport.execute(cdb, data, timeout)
+    }
+
     /// Sends `cmd` with no data phase.
     pub(crate) fn no_data<C: Command>(&mut self, cmd: &C) -> Result<()> {
         self.run(cmd, Phase::None).map(|_| ())

