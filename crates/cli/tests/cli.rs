@@ -549,3 +549,18 @@ fn mode_page_get_changeable_and_set_refused_write_type() {
         "page changed by a refused MODE SELECT"
     );
 }
+
+#[test]
+fn second_process_on_a_held_drive_gets_recorder_locked() {
+    let drive = tempfile::tempdir().unwrap();
+    ok(&discmaster(drive.path(), &["emu", "load", "--media", "bd-r"]));
+    // This process holds the drive; another process must be refused with 0xC0AA0210.
+    let held = discmaster::emu::EmulatedDrive::open(drive.path()).unwrap();
+    let out = discmaster(drive.path(), &["--json", "info"]);
+    assert_eq!(out.status.code(), Some(4));
+    let ev = ndjson(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(ev[0]["code"], "0xC0AA0210", "{ev:?}");
+    assert_eq!(ev[0]["name"], "E_IMAPI_RECORDER_LOCKED");
+    drop(held);
+    ok(&discmaster(drive.path(), &["info"]));
+}

@@ -3,8 +3,9 @@
 //! `PATH` is a directory holding the drive's state and its medium, so separate processes
 //! (`burn`, then `info`, then `read`) see the same disc:
 //!
-//! * `drive.json` — identity (vendor `DISCMSTR`, product `EMU RECORDER`, revision, serial) and
-//!   the kind of the loaded medium, if any;
+//! * `drive.json` — identity (vendor `DISCMSTR`, product `EMU RECORDER`, revision, serial),
+//!   the kind of the loaded medium, if any, and the current values of the drive's own mode
+//!   pages 01h, 08h, 1Ah and 1Dh (they outlive media changes);
 //! * `medium.json` — the recording state: profile, capacity, tracks (number, session, start,
 //!   size, recorded blocks, state), closed sessions, disc status, NWA, mode page 05h current
 //!   values, pending unit attention, sectors written;

@@ -900,7 +900,7 @@ fn align_up(v: i64, unit: u32) -> i64 {
 }
 
 /// Serde helper: bytes as a space-separated hex string (readable in `medium.json`).
-mod hex_bytes {
+pub(crate) mod hex_bytes {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {

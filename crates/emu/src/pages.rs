@@ -1,40 +1,517 @@
-//! The emulator's mode pages: 05h Write Parameters (current values live in the medium state,
-//! default and changeable copies are derived from the medium kind) and 2Ah Capabilities
-//! (read-only), plus the write type / data block type combinations each medium accepts.
+//! The emulator's mode pages: the four copies (current, changeable, default, saved) of pages
+//! 01h, 05h, 08h, 1Ah, 1Dh and 2Ah, the drive-owned current values kept in `drive.json`, and
+//! the write type / data block type combinations each medium accepts in page 05h.
 //!
-//! Model choices: page 05h is stored per medium (a new disc starts from the defaults); the
-//! Test Write bit is not changeable (no simulation); accepted combinations (everything else
-//! is 5/26/00, so cdrecord-style trial MODE SELECTs fail honestly, `mmc.md` §1.5, §2.2):
-//! * CD-R: write type 1 (TAO) or 0 (packet), data block type 8 (Mode 1), a data track mode;
-//! * DVD-R: write type 0 (incremental) or 2 (disc at once), data block type 8;
-//! * DVD+R, BD-R: write type 0 with data block type 8 (growisofs sends page 05h to every
-//!   profile; the values do not change the recording).
+//! Pages and owners (`mmc.md` §2.1–§2.6; lengths are the page length field, bytes after B1):
 //!
-//! Spec: `mmc.md` §2.2, §2.6.
+//! | Page | Length | Owner | Changeable |
+//! |---|---|---|---|
+//! | 01h Read/Write Error Recovery | 0Ah | drive | TB, RC, PER, DTE, DCR, read and write retry counts |
+//! | 05h Write Parameters | 32h | medium | every field except Test Write |
+//! | 08h Caching | 0Ah | drive | nothing (WCE = 1, RCD = 0) |
+//! | 1Ah Power Condition | 0Ah | drive | Idle, Standby, both timers |
+//! | 1Dh Timeout and Protect | 0Ah | drive | G3Enable, TMOE, DISP, SWPP, the three timeouts |
+//! | 2Ah Capabilities | 1Eh + 4n | derived, read-only | nothing |
+//!
+//! Model choices:
+//! * **Drive pages** (01h, 08h, 1Ah, 1Dh): current values are [`DrivePages`], stored in
+//!   `drive.json`; they survive media changes and reopening the directory (the emulated drive
+//!   never powers off: a new process opening `PATH` talks to the same, still powered drive).
+//!   The values are kept and reported but change nothing in the emulation: there are no read
+//!   errors to recover, no cache to disable, no power states, and every command completes at
+//!   once (so the default minimum timeouts are 0 s); SWPP is stored, not enforced.
+//! * **Page 05h** belongs to the medium: its current values live in `medium.json`, a new disc
+//!   starts from the defaults of its kind; without a medium the CD-R defaults are shown. Test
+//!   Write is not changeable (no simulation). Accepted combinations (everything else is
+//!   5/26/00, so cdrecord-style trial MODE SELECTs fail honestly, `mmc.md` §1.5, §2.2):
+//!   - CD-R: write type 1 (TAO) or 0 (packet), data block type 8 (Mode 1), a data track mode;
+//!   - DVD-R: write type 0 (incremental) or 2 (disc at once), data block type 8;
+//!   - DVD+R, BD-R: write type 0 with data block type 8 (growisofs sends page 05h to every
+//!     profile; the values do not change the recording).
+//!
+//!   Write types 3 (RAW) and 4 (layer jump; no DL media are emulated) are refused everywhere.
+//! * **Page 2Ah** is derived: the write speed descriptors of the loaded medium (CD-R 48×, 32×,
+//!   24×, 16×; DVD±R 16×, 8×, 4×; BD-R 8×, 6×, 4×, 2×; none without a medium), the fastest one
+//!   as maximum / current / selected write speed, and Lock State = the PREVENT state.
+//! * **Saved values** are the drive's non-volatile power-on set. The emulator keeps that copy
+//!   read-only: it equals the default copy for every page, MODE SENSE reports PS = 0 for every
+//!   page (no page is savable), and MODE SELECT with SP = 1 is refused with 5/24/00 INVALID
+//!   FIELD IN CDB pointing at CDB byte 1 bit 0 (`mmc.md` §1.5: SP = 1 "is normally refused").
+//!
+//! Spec: `mmc.md` §1.5, §2, §2.1–§2.6.
 
-use discmaster_mmc::pages::{CapabilitiesPage, WriteParametersPage, WriteSpeedDescriptor};
-use discmaster_mmc::{DataBlockType, MultiSession, SessionFormat, WriteType};
+use discmaster_mmc::pages::{
+    CapabilitiesPage, ModePage, WriteParametersPage, WriteSpeedDescriptor,
+};
+use discmaster_mmc::{DataBlockType, MultiSession, PageControl, SessionFormat, WriteType};
+use serde::{Deserialize, Serialize};
 
 use crate::dispatch::Failure;
 use crate::model::WriteSettings;
 use crate::MediaKind;
 
-/// Bytes of page 05h including its 2-byte header (page length 32h).
-pub(crate) const PAGE05_LEN: usize = WriteParametersPage::<&[u8]>::LEN;
+/// Page code of the Read/Write Error Recovery page.
+pub(crate) const PAGE01_CODE: u8 = 0x01;
 /// Page code of the Write Parameters page.
 pub(crate) const PAGE05_CODE: u8 = WriteParametersPage::<&[u8]>::PAGE_CODE;
+/// Page code of the Caching page.
+pub(crate) const PAGE08_CODE: u8 = 0x08;
+/// Page code of the Power Condition page.
+pub(crate) const PAGE1A_CODE: u8 = 0x1A;
+/// Page code of the Timeout and Protect page.
+pub(crate) const PAGE1D_CODE: u8 = 0x1D;
 /// Page code of the Capabilities page.
 pub(crate) const PAGE2A_CODE: u8 = CapabilitiesPage::<&[u8]>::PAGE_CODE;
+/// Page code 3Fh: all pages (MODE SENSE only).
+pub(crate) const ALL_PAGES: u8 = 0x3F;
 
+/// Every page the emulator implements, in the ascending order MODE SENSE 3Fh returns them.
+pub(crate) const SUPPORTED_PAGES: [u8; 6] = [
+    PAGE01_CODE,
+    PAGE05_CODE,
+    PAGE08_CODE,
+    PAGE1A_CODE,
+    PAGE1D_CODE,
+    PAGE2A_CODE,
+];
+
+/// Bytes of page 05h including its 2-byte header (page length 32h).
+pub(crate) const PAGE05_LEN: usize = WriteParametersPage::<&[u8]>::LEN;
+/// Bytes of each drive page (01h, 08h, 1Ah, 1Dh) including the header: page length 0Ah.
+const DRIVE_PAGE_LEN: usize = 2 + 0x0A;
+
+/// The medium kind whose page 05h values are shown without a medium.
+const NO_MEDIUM_PAGE05: MediaKind = MediaKind::CdR;
 /// Audio pause length default: 150 blocks (2 s, `mmc.md` §2.2).
 const AUDIO_PAUSE_BLOCKS: u16 = 150;
 /// DVD-R incremental link size and packet size (`mmc.md` §2.2).
 const DVD_LINK_AND_PACKET: u8 = 16;
 /// Drive buffer size reported in page 2Ah.
 const BUFFER_KIB: u16 = 4096;
-/// Write speeds in page 2Ah, kB/s: CD 48× (8 467), DVD 16× (22 160), BD 8× (35 964) — all
-/// fit a u16; the emulator writes at host speed anyway.
-const WRITE_SPEEDS_KBPS: [u16; 3] = [35_964, 22_160, 8_467];
+/// Page 2Ah loading mechanism type 1: tray (`mmc.md` §2.6).
+const LOADING_TRAY: u8 = 1;
+/// CD write speeds, kB/s (1× = 176.4 kB/s, `mmc.md` §0): 48×, 32×, 24×, 16×.
+const CD_WRITE_SPEEDS_KBPS: [u16; 4] = [8_467, 5_645, 4_234, 2_822];
+/// DVD write speeds, kB/s (1× = 1 385 kB/s): 16×, 8×, 4×.
+const DVD_WRITE_SPEEDS_KBPS: [u16; 3] = [22_160, 11_080, 5_540];
+/// BD write speeds, kB/s (1× = 4 495.5 kB/s): 8×, 6×, 4×, 2×.
+const BD_WRITE_SPEEDS_KBPS: [u16; 4] = [35_964, 26_973, 17_982, 8_991];
+
+// ---------------------------------------------------------------------------------------------
+// Drive pages 01h, 08h, 1Ah, 1Dh
+// ---------------------------------------------------------------------------------------------
+
+/// A zeroed page_0-format page of [`DRIVE_PAGE_LEN`] bytes with `code` and length 0Ah.
+fn drive_page_header(code: u8) -> Vec<u8> {
+    let mut p = ModePage::new_unchecked(vec![0u8; DRIVE_PAGE_LEN]);
+    p.set_page_code(code);
+    p.set_page_length((DRIVE_PAGE_LEN - 2) as u8);
+    p.into_inner()
+}
+
+/// Packs `(bit set, bit number)` pairs into one byte.
+fn bits(flags: &[(bool, u8)]) -> u8 {
+    flags
+        .iter()
+        .filter(|(on, _)| *on)
+        .fold(0, |b, (_, bit)| b | (1 << bit))
+}
+
+/// Page 01h Read/Write Error Recovery, the fields MMC defines (bytes 4–6 are obsolete, 0).
+///
+/// Shape: B2 b7 AWRE, b6 ARRE, b5 TB, b4 RC, b3 EER, b2 PER, b1 DTE, b0 DCR; B3 read retry
+/// count; B7 b1-0 EMCDR; B8 write retry count; B9–11 error reporting window size.
+///
+/// Spec: `mmc.md` §2.1.
+#[derive(Debug, Clone, Copy, Default)]
+struct ErrorRecoveryPage {
+    awre: bool,
+    arre: bool,
+    tb: bool,
+    rc: bool,
+    eer: bool,
+    per: bool,
+    dte: bool,
+    dcr: bool,
+    read_retry_count: u8,
+    emcdr: u8,
+    write_retry_count: u8,
+    /// Units: blocks (24 bits).
+    error_reporting_window_blocks: u32,
+}
+
+impl ErrorRecoveryPage {
+    fn emit(&self) -> Vec<u8> {
+        let mut p = drive_page_header(PAGE01_CODE);
+        p[2] = bits(&[
+            (self.awre, 7),
+            (self.arre, 6),
+            (self.tb, 5),
+            (self.rc, 4),
+            (self.eer, 3),
+            (self.per, 2),
+            (self.dte, 1),
+            (self.dcr, 0),
+        ]);
+        p[3] = self.read_retry_count;
+        p[7] = self.emcdr & 0x03;
+        p[8] = self.write_retry_count;
+        p[9..12].copy_from_slice(&self.error_reporting_window_blocks.to_be_bytes()[1..]);
+        p
+    }
+}
+
+/// Page 08h Caching, MMC length 0Ah: only byte 2 is modelled (bytes 3–11 are 0).
+///
+/// Shape: B2 b7 IC, b6 ABPF, b5 CAP, b4 DISC, b3 SIZE, b2 WCE, b1 MF, b0 RCD.
+///
+/// Spec: `mmc.md` §2.3.
+#[derive(Debug, Clone, Copy, Default)]
+struct CachingPage {
+    ic: bool,
+    abpf: bool,
+    cap: bool,
+    disc: bool,
+    size: bool,
+    wce: bool,
+    mf: bool,
+    rcd: bool,
+}
+
+impl CachingPage {
+    fn emit(&self) -> Vec<u8> {
+        let mut p = drive_page_header(PAGE08_CODE);
+        p[2] = bits(&[
+            (self.ic, 7),
+            (self.abpf, 6),
+            (self.cap, 5),
+            (self.disc, 4),
+            (self.size, 3),
+            (self.wce, 2),
+            (self.mf, 1),
+            (self.rcd, 0),
+        ]);
+        p
+    }
+}
+
+/// Page 1Ah Power Condition.
+///
+/// Shape: B3 b1 Idle, b0 Standby; B4–7 idle condition timer; B8–11 standby condition timer.
+///
+/// Units: timers in 100 ms.
+///
+/// Spec: `mmc.md` §2.4.
+#[derive(Debug, Clone, Copy, Default)]
+struct PowerConditionPage {
+    idle: bool,
+    standby: bool,
+    idle_timer_100ms: u32,
+    standby_timer_100ms: u32,
+}
+
+impl PowerConditionPage {
+    fn emit(&self) -> Vec<u8> {
+        let mut p = drive_page_header(PAGE1A_CODE);
+        p[3] = bits(&[(self.idle, 1), (self.standby, 0)]);
+        p[4..8].copy_from_slice(&self.idle_timer_100ms.to_be_bytes());
+        p[8..12].copy_from_slice(&self.standby_timer_100ms.to_be_bytes());
+        p
+    }
+}
+
+/// Page 1Dh Timeout and Protect.
+///
+/// Shape: B4 b3 G3Enable, b2 TMOE, b1 DISP, b0 SWPP; B6–7 Group 1 minimum timeout; B8–9
+/// Group 2 minimum timeout; B10–11 Group 3 timeout.
+///
+/// Units: timeouts in seconds.
+///
+/// Spec: `mmc.md` §2.5.
+#[derive(Debug, Clone, Copy, Default)]
+struct TimeoutProtectPage {
+    g3_enable: bool,
+    tmoe: bool,
+    disp: bool,
+    swpp: bool,
+    group1_minimum_timeout_s: u16,
+    group2_minimum_timeout_s: u16,
+    group3_timeout_s: u16,
+}
+
+impl TimeoutProtectPage {
+    fn emit(&self) -> Vec<u8> {
+        let mut p = drive_page_header(PAGE1D_CODE);
+        p[4] = bits(&[
+            (self.g3_enable, 3),
+            (self.tmoe, 2),
+            (self.disp, 1),
+            (self.swpp, 0),
+        ]);
+        p[6..8].copy_from_slice(&self.group1_minimum_timeout_s.to_be_bytes());
+        p[8..10].copy_from_slice(&self.group2_minimum_timeout_s.to_be_bytes());
+        p[10..12].copy_from_slice(&self.group3_timeout_s.to_be_bytes());
+        p
+    }
+}
+
+/// Default (= saved = initial current) values of drive page `code`: page 01h read and write
+/// retry count 1, everything else 0; page 08h WCE = 1, RCD = 0; pages 1Ah and 1Dh all 0.
+fn default_drive_page(code: u8) -> Option<Vec<u8>> {
+    Some(match code {
+        PAGE01_CODE => ErrorRecoveryPage {
+            read_retry_count: 1,
+            write_retry_count: 1,
+            ..ErrorRecoveryPage::default()
+        }
+        .emit(),
+        PAGE08_CODE => CachingPage {
+            wce: true,
+            ..CachingPage::default()
+        }
+        .emit(),
+        PAGE1A_CODE => PowerConditionPage::default().emit(),
+        PAGE1D_CODE => TimeoutProtectPage::default().emit(),
+        _ => return None,
+    })
+}
+
+/// Changeable-values mask of drive page `code` (see the module table).
+fn changeable_drive_page(code: u8) -> Option<Vec<u8>> {
+    Some(match code {
+        PAGE01_CODE => ErrorRecoveryPage {
+            tb: true,
+            rc: true,
+            per: true,
+            dte: true,
+            dcr: true,
+            read_retry_count: 0xFF,
+            write_retry_count: 0xFF,
+            ..ErrorRecoveryPage::default()
+        }
+        .emit(),
+        PAGE08_CODE => CachingPage::default().emit(),
+        PAGE1A_CODE => PowerConditionPage {
+            idle: true,
+            standby: true,
+            idle_timer_100ms: u32::MAX,
+            standby_timer_100ms: u32::MAX,
+        }
+        .emit(),
+        PAGE1D_CODE => TimeoutProtectPage {
+            g3_enable: true,
+            tmoe: true,
+            disp: true,
+            swpp: true,
+            group1_minimum_timeout_s: u16::MAX,
+            group2_minimum_timeout_s: u16::MAX,
+            group3_timeout_s: u16::MAX,
+        }
+        .emit(),
+        _ => return None,
+    })
+}
+
+/// Current values of the drive-owned mode pages, kept in `drive.json` (`mode_pages`).
+///
+/// Shape: each field is a whole page (2-byte header, page length 0Ah, PS = 0), written as hex
+/// in the JSON file; a missing field (older `drive.json`) reads as the default page.
+///
+/// Spec: `mmc.md` §2.1, §2.3–§2.5.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct DrivePages {
+    /// Page 01h Read/Write Error Recovery.
+    #[serde(with = "crate::model::hex_bytes")]
+    pub read_write_error_recovery: Vec<u8>,
+    /// Page 08h Caching.
+    #[serde(with = "crate::model::hex_bytes")]
+    pub caching: Vec<u8>,
+    /// Page 1Ah Power Condition.
+    #[serde(with = "crate::model::hex_bytes")]
+    pub power_condition: Vec<u8>,
+    /// Page 1Dh Timeout and Protect.
+    #[serde(with = "crate::model::hex_bytes")]
+    pub timeout_and_protect: Vec<u8>,
+}
+
+impl Default for DrivePages {
+    /// Every page at its default values.
+    fn default() -> DrivePages {
+        let page = |code| default_drive_page(code).unwrap_or_default();
+        DrivePages {
+            read_write_error_recovery: page(PAGE01_CODE),
+            caching: page(PAGE08_CODE),
+            power_condition: page(PAGE1A_CODE),
+            timeout_and_protect: page(PAGE1D_CODE),
+        }
+    }
+}
+
+impl DrivePages {
+    /// The current values of drive page `code`, `None` for other pages.
+    pub fn get(&self, code: u8) -> Option<&[u8]> {
+        match code {
+            PAGE01_CODE => Some(&self.read_write_error_recovery),
+            PAGE08_CODE => Some(&self.caching),
+            PAGE1A_CODE => Some(&self.power_condition),
+            PAGE1D_CODE => Some(&self.timeout_and_protect),
+            _ => None,
+        }
+    }
+
+    /// Replaces drive page `code` with `page` (already validated); false for other pages.
+    fn set(&mut self, code: u8, page: Vec<u8>) -> bool {
+        let slot = match code {
+            PAGE01_CODE => &mut self.read_write_error_recovery,
+            PAGE08_CODE => &mut self.caching,
+            PAGE1A_CODE => &mut self.power_condition,
+            PAGE1D_CODE => &mut self.timeout_and_protect,
+            _ => return false,
+        };
+        *slot = page;
+        true
+    }
+
+    /// Checks every page: the right code and length, PS = 0, and only changeable bits
+    /// differing from the defaults. The message names the first bad page.
+    ///
+    /// # Errors
+    /// A description of the first violation (for [`crate::EmuError::State`]).
+    pub fn validate(&self) -> Result<(), String> {
+        for code in [PAGE01_CODE, PAGE08_CODE, PAGE1A_CODE, PAGE1D_CODE] {
+            let (Some(page), Some(default), Some(mask)) = (
+                self.get(code),
+                default_drive_page(code),
+                changeable_drive_page(code),
+            ) else {
+                continue;
+            };
+            if page.len() != default.len() || page[..2] != default[..2] {
+                return Err(format!(
+                    "mode page {code:02X}h is not a {}-byte page {code:02X}h",
+                    default.len()
+                ));
+            }
+            if first_forbidden_change(page, &default, &mask).is_some() {
+                return Err(format!(
+                    "mode page {code:02X}h changes a bit that is not changeable"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The four copies
+// ---------------------------------------------------------------------------------------------
+
+/// What the page copies depend on: the loaded medium, its page 05h, the drive pages and the
+/// PREVENT state.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PageContext<'a> {
+    /// The loaded medium's kind, `None` with an empty tray.
+    pub kind: Option<MediaKind>,
+    /// Current page 05h of the loaded medium.
+    pub page05: Option<&'a [u8]>,
+    /// Current drive pages.
+    pub drive: &'a DrivePages,
+    /// PREVENT ALLOW MEDIUM REMOVAL state (page 2Ah Lock State).
+    pub locked: bool,
+}
+
+/// Copy `pc` of page `code` (page_0 format with its 2-byte header, PS = 0), `None` when the
+/// page or the page control is not supported.
+///
+/// Spec: `mmc.md` §1.5, §2.
+pub(crate) fn page_copy(code: u8, pc: PageControl, ctx: &PageContext<'_>) -> Option<Vec<u8>> {
+    match pc {
+        PageControl::Current => current_page(code, ctx),
+        PageControl::Changeable => changeable_page(code, ctx.kind),
+        // Saved values are the read-only power-on set, equal to the defaults (module doc).
+        PageControl::Default | PageControl::Saved => default_page(code, ctx),
+        PageControl::Unknown(_) => None,
+    }
+}
+
+/// Current values of page `code`.
+pub(crate) fn current_page(code: u8, ctx: &PageContext<'_>) -> Option<Vec<u8>> {
+    match code {
+        PAGE05_CODE => Some(match ctx.page05 {
+            Some(p) => p.to_vec(),
+            None => default_page05(ctx.kind.unwrap_or(NO_MEDIUM_PAGE05)),
+        }),
+        PAGE2A_CODE => Some(capabilities_page(ctx.kind, ctx.locked)),
+        _ => ctx.drive.get(code).map(<[u8]>::to_vec),
+    }
+}
+
+/// Default values of page `code` (page 2Ah: the current, derived values).
+fn default_page(code: u8, ctx: &PageContext<'_>) -> Option<Vec<u8>> {
+    match code {
+        PAGE05_CODE => Some(default_page05(ctx.kind.unwrap_or(NO_MEDIUM_PAGE05))),
+        PAGE2A_CODE => Some(capabilities_page(ctx.kind, false)),
+        _ => default_drive_page(code),
+    }
+}
+
+/// Changeable-values mask of page `code` (same length as the current page).
+pub(crate) fn changeable_page(code: u8, kind: Option<MediaKind>) -> Option<Vec<u8>> {
+    match code {
+        PAGE05_CODE => Some(changeable_page05()),
+        PAGE2A_CODE => Some(changeable_capabilities(kind)),
+        _ => changeable_drive_page(code),
+    }
+}
+
+/// The first byte (index into `new`) where `new` differs from `current` in a bit that `mask`
+/// does not allow to change, with the highest such bit; bytes 0–1 (PS, SPF, page code, page
+/// length) are not compared. Slices of different lengths compare over the shorter one.
+pub(crate) fn first_forbidden_change(
+    new: &[u8],
+    current: &[u8],
+    mask: &[u8],
+) -> Option<(usize, u8)> {
+    new.iter()
+        .zip(current)
+        .zip(mask)
+        .enumerate()
+        .skip(2)
+        .find_map(|(i, ((&n, &c), &m))| {
+            let forbidden = (n ^ c) & !m;
+            (forbidden != 0).then(|| (i, 7 - forbidden.leading_zeros() as u8))
+        })
+}
+
+/// MODE SELECT's working copy of the host-settable pages: validated pages go in one by one,
+/// and the unit takes them over only when the whole parameter list was accepted.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingPages {
+    /// Drive pages after the pages accepted so far.
+    pub drive: DrivePages,
+    /// Page 05h after the pages accepted so far.
+    pub page05: Vec<u8>,
+}
+
+impl PendingPages {
+    /// Stores accepted page `code` (PS cleared); page 2Ah (read-only) is not stored.
+    pub fn accept(&mut self, code: u8, page: &[u8]) {
+        let mut page = page.to_vec();
+        if let Some(b0) = page.first_mut() {
+            *b0 &= 0x3F;
+        }
+        if code == PAGE05_CODE {
+            self.page05 = page;
+        } else {
+            self.drive.set(code, page);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page 05h
+// ---------------------------------------------------------------------------------------------
 
 /// The default (and initial) page 05h for a blank `kind` (52 bytes).
 ///
@@ -92,43 +569,6 @@ pub(crate) fn changeable_page05() -> Vec<u8> {
     p.into_inner()
 }
 
-/// Page 2Ah (current = default values): reads CD-R, DVD-ROM, DVD-R; writes CD-R and DVD-R;
-/// BUF, multi-session, Mode 2 Form 1; tray with eject and lock; 4 MiB buffer; three write
-/// speed descriptors.
-pub(crate) fn capabilities_page() -> Vec<u8> {
-    let speeds: Vec<WriteSpeedDescriptor> = WRITE_SPEEDS_KBPS
-        .iter()
-        .map(|&s| WriteSpeedDescriptor {
-            rotation_control: 0,
-            write_speed_kbps: s,
-        })
-        .collect();
-    let mut p = CapabilitiesPage::new_zeroed(&speeds);
-    p.set_cd_r_read(true);
-    p.set_dvd_rom_read(true);
-    p.set_dvd_r_read(true);
-    p.set_cd_r_write(true);
-    p.set_dvd_r_write(true);
-    p.set_buf(true);
-    p.set_multi_session(true);
-    p.set_mode2_form1(true);
-    p.set_loading_mechanism_type(1);
-    p.set_eject(true);
-    p.set_lock(true);
-    p.set_buffer_size_kib(BUFFER_KIB);
-    p.set_current_write_speed_selected(WRITE_SPEEDS_KBPS[0]);
-    p.into_inner()
-}
-
-/// Page 2Ah changeable mask: nothing changeable (header only).
-pub(crate) fn changeable_capabilities() -> Vec<u8> {
-    let mut p = capabilities_page();
-    for b in p.iter_mut().skip(2) {
-        *b = 0;
-    }
-    p
-}
-
 /// The settings the recording model needs, decoded from page 05h (defaults of a packet /
 /// Mode 1 page when the bytes are not a page 05h).
 pub(crate) fn write_settings(page05: &[u8]) -> WriteSettings {
@@ -167,10 +607,12 @@ pub(crate) fn fixed_packet_size(page05: &[u8]) -> Option<u32> {
 /// page's position in the parameter list (for the field pointer).
 ///
 /// # Errors
-/// 5/26/00 INVALID FIELD IN PARAMETER LIST pointing at the write type, multi-session, track
-/// mode or data block type field.
+/// 5/26/00 INVALID FIELD IN PARAMETER LIST pointing at the write type (page byte 2 bit 3),
+/// multi-session (byte 3 bit 7), track mode (byte 3 bit 3) or data block type (byte 4 bit 3).
 pub(crate) fn check_page05(kind: MediaKind, page: &[u8], offset: usize) -> Result<(), Failure> {
-    let field = |byte: usize, bit: u8| Failure::parameter_field((offset + byte) as u16, Some(bit));
+    let field = |byte: usize, bit: u8| {
+        Failure::parameter_field(u16::try_from(offset + byte).unwrap_or(u16::MAX), Some(bit))
+    };
     let p = WriteParametersPage::new_checked(page).map_err(|_| field(1, 7))?;
     if let MultiSession::Unknown(_) = p.multi_session() {
         return Err(field(3, 7));
@@ -195,9 +637,79 @@ pub(crate) fn check_page05(kind: MediaKind, page: &[u8], offset: usize) -> Resul
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------------
+// Page 2Ah
+// ---------------------------------------------------------------------------------------------
+
+/// The write speeds page 2Ah lists for `kind`, fastest first (none without a medium).
+///
+/// Units: kB/s.
+fn write_speeds_kbps(kind: Option<MediaKind>) -> &'static [u16] {
+    match kind {
+        None => &[],
+        Some(MediaKind::CdR) => &CD_WRITE_SPEEDS_KBPS,
+        Some(MediaKind::DvdMinusR | MediaKind::DvdPlusR) => &DVD_WRITE_SPEEDS_KBPS,
+        Some(MediaKind::BdR) => &BD_WRITE_SPEEDS_KBPS,
+    }
+}
+
+/// Page 2Ah: reads CD-R, DVD-ROM, DVD-R; writes CD-R and DVD-R; BUF, multi-session, Mode 2
+/// Form 1; tray with eject and lock, Lock State = `locked`; 4 MiB buffer; one CLV write speed
+/// descriptor per speed of `kind`, the fastest also as maximum / current read and write speed
+/// and as current write speed selected (all 0 without a medium).
+pub(crate) fn capabilities_page(kind: Option<MediaKind>, locked: bool) -> Vec<u8> {
+    let speeds = write_speeds_kbps(kind);
+    let descriptors: Vec<WriteSpeedDescriptor> = speeds
+        .iter()
+        .map(|&s| WriteSpeedDescriptor {
+            rotation_control: 0,
+            write_speed_kbps: s,
+        })
+        .collect();
+    let fastest = speeds.first().copied().unwrap_or(0);
+    let mut p = CapabilitiesPage::new_zeroed(&descriptors);
+    p.set_cd_r_read(true);
+    p.set_dvd_rom_read(true);
+    p.set_dvd_r_read(true);
+    p.set_cd_r_write(true);
+    p.set_dvd_r_write(true);
+    p.set_buf(true);
+    p.set_multi_session(true);
+    p.set_mode2_form1(true);
+    p.set_loading_mechanism_type(LOADING_TRAY);
+    p.set_eject(true);
+    p.set_lock(true);
+    p.set_lock_state(locked);
+    p.set_max_read_speed_kbps(fastest);
+    p.set_current_read_speed_kbps(fastest);
+    p.set_buffer_size_kib(BUFFER_KIB);
+    p.set_max_write_speed_kbps(fastest);
+    p.set_current_write_speed_kbps(fastest);
+    p.set_current_write_speed_selected(fastest);
+    p.into_inner()
+}
+
+/// Page 2Ah changeable mask: nothing changeable (header only, same length as the page).
+fn changeable_capabilities(kind: Option<MediaKind>) -> Vec<u8> {
+    let mut p = capabilities_page(kind, false);
+    for b in p.iter_mut().skip(2) {
+        *b = 0;
+    }
+    p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ctx(drive: &DrivePages) -> PageContext<'_> {
+        PageContext {
+            kind: None,
+            page05: None,
+            drive,
+            locked: false,
+        }
+    }
 
     #[test]
     fn default_pages_are_accepted_by_their_medium() {
@@ -217,13 +729,143 @@ mod tests {
     }
 
     #[test]
-    fn capabilities_page_has_three_speed_descriptors() {
-        let p = capabilities_page();
-        assert_eq!(p.len(), 32 + 12);
-        assert_eq!(p[0], 0x2A);
-        assert_eq!(usize::from(p[1]), p.len() - 2);
-        let c = changeable_capabilities();
-        assert_eq!(&c[..2], &p[..2]);
-        assert!(c[2..].iter().all(|&b| b == 0));
+    fn drive_page_defaults_are_written_from_the_spec_tables() {
+        let d = DrivePages::default();
+        assert_eq!(
+            d.read_write_error_recovery,
+            [
+                0x01, 0x0A, // B0-1: page 01h, length 0Ah
+                0x00, // B2: AWRE ARRE TB RC EER PER DTE DCR all 0
+                0x01, // B3: read retry count 1
+                0x00, 0x00, 0x00, // B4-6: obsolete
+                0x00, // B7: EMCDR 0
+                0x01, // B8: write retry count 1
+                0x00, 0x00, 0x00, // B9-11: error reporting window 0
+            ]
+        );
+        assert_eq!(
+            d.caching,
+            [
+                0x08, 0x0A, // B0-1: page 08h, length 0Ah
+                0x04, // B2: WCE = 1, RCD = 0
+                0, 0, 0, 0, 0, 0, 0, 0, 0, // B3-11: not modelled
+            ]
+        );
+        assert_eq!(
+            d.power_condition,
+            [0x1A, 0x0A, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        );
+        assert_eq!(
+            d.timeout_and_protect,
+            [0x1D, 0x0A, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        );
+        assert_eq!(d.validate(), Ok(()));
+    }
+
+    #[test]
+    fn drive_page_masks_are_written_from_the_spec_tables() {
+        assert_eq!(
+            changeable_drive_page(PAGE01_CODE).unwrap(),
+            [
+                0x01, 0x0A, // B0-1
+                0x37, // B2: TB (20h) RC (10h) PER (04h) DTE (02h) DCR (01h)
+                0xFF, // B3: read retry count
+                0, 0, 0,    // B4-6
+                0x00, // B7: EMCDR not changeable
+                0xFF, // B8: write retry count
+                0, 0, 0, // B9-11: window not changeable
+            ]
+        );
+        assert!(changeable_drive_page(PAGE08_CODE).unwrap()[2..]
+            .iter()
+            .all(|&b| b == 0));
+        assert_eq!(
+            changeable_drive_page(PAGE1A_CODE).unwrap(),
+            [
+                0x1A, 0x0A, // B0-1
+                0x00, // B2: reserved
+                0x03, // B3: Idle, Standby
+                0xFF, 0xFF, 0xFF, 0xFF, // B4-7: idle condition timer
+                0xFF, 0xFF, 0xFF, 0xFF, // B8-11: standby condition timer
+            ]
+        );
+        assert_eq!(
+            changeable_drive_page(PAGE1D_CODE).unwrap(),
+            [
+                0x1D, 0x0A, // B0-1
+                0x00, 0x00, // B2-3: reserved
+                0x0F, // B4: G3Enable TMOE DISP SWPP
+                0x00, // B5: reserved
+                0xFF, 0xFF, // B6-7: group 1 minimum timeout
+                0xFF, 0xFF, // B8-9: group 2 minimum timeout
+                0xFF, 0xFF, // B10-11: group 3 timeout
+            ]
+        );
+    }
+
+    #[test]
+    fn drive_pages_validate_rejects_a_non_changeable_bit() {
+        let mut d = DrivePages::default();
+        d.caching[2] = 0x00; // WCE cleared: not changeable
+        assert!(d.validate().is_err());
+        let mut d = DrivePages::default();
+        d.power_condition.push(0);
+        assert!(d.validate().is_err());
+        let mut d = DrivePages::default();
+        d.power_condition[3] = 0x03;
+        assert_eq!(d.validate(), Ok(()));
+    }
+
+    #[test]
+    fn capabilities_page_has_the_speeds_of_the_medium() {
+        for (kind, n) in [
+            (None, 0),
+            (Some(MediaKind::CdR), 4),
+            (Some(MediaKind::DvdPlusR), 3),
+            (Some(MediaKind::BdR), 4),
+        ] {
+            let p = capabilities_page(kind, false);
+            assert_eq!(p.len(), 32 + 4 * n);
+            assert_eq!(p[0], 0x2A);
+            assert_eq!(usize::from(p[1]), p.len() - 2);
+            let c = changeable_capabilities(kind);
+            assert_eq!(&c[..2], &p[..2]);
+            assert!(c[2..].iter().all(|&b| b == 0));
+        }
+        assert_eq!(capabilities_page(None, true)[6] & 0x02, 0x02, "lock state");
+    }
+
+    #[test]
+    fn saved_copy_equals_default_copy() {
+        let mut drive = DrivePages::default();
+        drive.power_condition[3] = 0x02;
+        let c = ctx(&drive);
+        for code in SUPPORTED_PAGES {
+            assert_eq!(
+                page_copy(code, PageControl::Saved, &c),
+                page_copy(code, PageControl::Default, &c),
+                "{code:02X}h"
+            );
+        }
+        assert_ne!(
+            page_copy(PAGE1A_CODE, PageControl::Current, &c),
+            page_copy(PAGE1A_CODE, PageControl::Saved, &c)
+        );
+    }
+
+    #[test]
+    fn first_forbidden_change_reports_byte_and_highest_bit() {
+        let current = [0x1A, 0x0A, 0x00, 0x00];
+        let mask = [0x00, 0x00, 0x0F, 0xFF];
+        assert_eq!(first_forbidden_change(&current, &current, &mask), None);
+        assert_eq!(
+            first_forbidden_change(&[0x9A, 0x0A, 0x0F, 0x12], &current, &mask),
+            None,
+            "PS and changeable bits"
+        );
+        assert_eq!(
+            first_forbidden_change(&[0x1A, 0x0A, 0x31, 0x00], &current, &mask),
+            Some((2, 5))
+        );
     }
 }

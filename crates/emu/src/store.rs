@@ -1,6 +1,6 @@
-//! The drive directory on disk: `drive.json` (identity, loaded medium), `medium.json` (the
-//! recording state of the loaded medium), `medium.img` (sparse user data, LBA × 2048), the
-//! `.lock` file and the `shelf/` of ejected or replaced discs.
+//! The drive directory on disk: `drive.json` (identity, loaded medium, drive mode pages),
+//! `medium.json` (the recording state of the loaded medium), `medium.img` (sparse user data,
+//! LBA × 2048), the `.lock` file and the `shelf/` of ejected or replaced discs.
 //!
 //! Invariants: JSON files are replaced atomically (write `*.tmp`, then rename), so a crash
 //! leaves either the old or the new state; a disc is never deleted, only moved to
@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::model::Medium;
+use crate::pages::DrivePages;
 use crate::{EmuError, MediaKind};
 
 /// Version of the `drive.json` layout.
@@ -32,6 +33,10 @@ pub(crate) struct DriveFile {
     pub serial: String,
     /// The kind of the loaded medium, `None` when the tray is empty.
     pub loaded: Option<MediaKind>,
+    /// Current values of the drive's own mode pages (01h, 08h, 1Ah, 1Dh); defaults when the
+    /// file predates them.
+    #[serde(default)]
+    pub mode_pages: DrivePages,
 }
 
 impl DriveFile {
@@ -47,6 +52,7 @@ impl DriveFile {
                 fnv1a(dir.to_string_lossy().as_bytes()) & 0xF_FFFF_FFFF
             ),
             loaded: None,
+            mode_pages: DrivePages::default(),
         }
     }
 }
@@ -137,6 +143,9 @@ impl Store {
                 format!("unknown format version {}", d.format),
             ));
         }
+        d.mode_pages
+            .validate()
+            .map_err(|msg| EmuError::state(&path, msg))?;
         Ok(Some(d))
     }
 

@@ -2,9 +2,16 @@
 //!
 //! Feature set (`mmc.md` §1.6; "current" follows the loaded medium): 0000h Profile List (BD-R,
 //! DVD+R, DVD-R, CD-R), 0001h Core, 0003h Removable Medium (always current), 0010h Random
-//! Readable (current when the medium has recorded data), 0021h Incremental Streaming Writable
-//! (CD-R, DVD-R), 002Bh DVD+R, 002Dh CD Track at Once, 002Fh DVD-R/-RW Write, 0041h BD Write,
-//! 0108h Drive Serial Number.
+//! Readable (current when the medium has recorded data; PP = 1, page 01h exists), 0021h
+//! Incremental Streaming Writable (CD-R, DVD-R), 002Bh DVD+R, 002Dh CD Track at Once, 002Fh
+//! DVD-R/-RW Write, 0041h BD Write, 0100h Power Management (page 1Ah) and 0105h Timeout (page
+//! 1Dh), both version 0 and always current, 0108h Drive Serial Number (the `serial` of
+//! `drive.json`, always current).
+//!
+//! RT 00b returns every feature with a code ≥ the starting feature, RT 01b only the current
+//! ones, RT 10b exactly the starting feature (the header alone when the drive lacks it); RT
+//! 11b is 5/24/00. The response is built whole and the dispatch adapter cuts it to the
+//! allocation length, so the data length always describes the full response.
 //!
 //! Spec: `mmc.md` §1.6.
 
@@ -12,10 +19,10 @@ use discmaster_core::SECTOR_SIZE;
 use discmaster_mmc::commands::GetConfiguration;
 use discmaster_mmc::features::{
     BdWrite, CdTrackAtOnce, ConfigurationBuilder, Core, DriveSerialNumber, DvdMinusRRwWrite,
-    DvdPlusR, IncrementalStreamingWritable, ProfileDescriptor, ProfileList, RandomReadable,
-    RemovableMedium,
+    DvdPlusR, FeatureDescriptor, IncrementalStreamingWritable, ProfileDescriptor, ProfileList,
+    RandomReadable, RemovableMedium,
 };
-use discmaster_mmc::{Command, Profile};
+use discmaster_mmc::{Command, FeatureCode, Profile};
 
 use crate::dispatch::{Failure, Request, Response};
 use crate::unit::Unit;
@@ -79,7 +86,7 @@ pub(crate) fn get_configuration(unit: &mut Unit, req: &Request<'_>) -> Result<Re
         RandomReadable {
             logical_block_size: SECTOR_SIZE as u32,
             blocking,
-            pp: false,
+            pp: true,
         }
         .emit(readable),
         IncrementalStreamingWritable {
@@ -118,6 +125,9 @@ pub(crate) fn get_configuration(unit: &mut Unit, req: &Request<'_>) -> Result<Re
             bd_r_class_versions: [BD_R_CLASS0_VERSION1, 0, 0, 0],
         }
         .emit(is(MediaKind::BdR)),
+        // Version 0 of both: no payload (`mmc.md` §1.6); persistent and current.
+        FeatureDescriptor::emit_raw(FeatureCode::POWER_MANAGEMENT, 0, true, true, &[]),
+        FeatureDescriptor::emit_raw(FeatureCode::TIMEOUT, 0, true, true, &[]),
         DriveSerialNumber {
             serial: unit.drive.serial.clone(),
         }

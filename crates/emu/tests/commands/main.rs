@@ -11,4 +11,6 @@ mod dvd_bd;
 mod fuzz;
 mod info;
 mod mode;
+mod mode_pages;
+mod mode_pages_config;
 mod spc;

@@ -14,12 +14,15 @@ fn mode_sense_without_medium_works() {
     assert_eq!(b.len(), 30);
     assert_eq!(
         u16::from_be_bytes([b[0], b[1]]) as usize,
-        8 + 44 - 2,
+        8 + 32 - 2,
         "mode data length of the whole answer"
     );
     assert_eq!(&b[6..8], &[0, 0], "no block descriptors");
     assert_eq!(b[8], 0x2A);
-    assert_eq!(b[9], 42, "page length 2Ah: 30 + 4·3");
+    assert_eq!(
+        b[9], 30,
+        "page length 2Ah: 30, no write speeds without a medium"
+    );
     assert_eq!(b[10] & 0x19, 0x19, "reads CD-R, DVD-ROM, DVD-R");
     assert_eq!(b[11] & 0x11, 0x11, "writes CD-R, DVD-R");
 }
@@ -29,12 +32,14 @@ fn mode_sense_all_pages_returns_05_and_2a() {
     let (_dir, mut d) = blank_drive(MediaKind::CdR);
     let (c, b) = data_in(&mut d, &[0x5A, 0, 0x3F, 0, 0, 0, 0, 0x01, 0, 0], 256);
     assert_good(&c);
-    assert_eq!(b.len(), 8 + 52 + 44);
+    // 01h, 05h, 08h, 1Ah, 1Dh, 2Ah with 4 CD write speeds.
+    assert_eq!(b.len(), 8 + 12 + 52 + 12 + 12 + 12 + 48);
+    let b = &b[12..];
     assert_eq!((b[8], b[9]), (0x05, 0x32));
     assert_eq!(b[10] & 0x0F, 1, "CD default write type TAO");
     assert_eq!(b[12] & 0x0F, 8, "DBT 8");
     assert_eq!(u16::from_be_bytes([b[22], b[23]]), 150, "audio pause");
-    assert_eq!(b[60], 0x2A);
+    assert_eq!(b[60 + 36], 0x2A);
 }
 
 #[test]
@@ -47,18 +52,16 @@ fn mode_sense_changeable_and_default_copies() {
     // PC = 10b default equals the initial current values.
     let (_, def) = data_in(&mut d, &[0x5A, 0, 0x85, 0, 0, 0, 0, 0x01, 0, 0], 256);
     assert_eq!(def[8..], page05(&mut d)[..]);
-    // PC = 11b saved.
-    assert_sense!(
-        data_in(&mut d, &[0x5A, 0, 0xC5, 0, 0, 0, 0, 0x01, 0, 0], 256).0,
-        Sense::SAVING_PARAMETERS_NOT_SUPPORTED
-    );
+    // PC = 11b saved: read-only, equal to the defaults.
+    let (_, saved) = data_in(&mut d, &[0x5A, 0, 0xC5, 0, 0, 0, 0, 0x01, 0, 0], 256);
+    assert_eq!(saved, def);
 }
 
 #[test]
 fn mode_sense_unknown_page_is_invalid_field() {
     let (_dir, mut d) = empty_drive();
     assert_sense!(
-        data_in(&mut d, &[0x5A, 0, 0x1A, 0, 0, 0, 0, 0x01, 0, 0], 256).0,
+        data_in(&mut d, &[0x5A, 0, 0x0E, 0, 0, 0, 0, 0x01, 0, 0], 256).0,
         Sense::INVALID_FIELD_IN_CDB
     );
     assert_sense!(
@@ -188,7 +191,7 @@ fn mode_select_wrong_page_length_or_list_length() {
     );
     assert_sense!(
         data_out(&mut d, &[0x55, 0x11, 0, 0, 0, 0, 0, n[0], n[1], 0], &full),
-        Sense::SAVING_PARAMETERS_NOT_SUPPORTED
+        Sense::INVALID_FIELD_IN_CDB
     );
     // A block descriptor.
     full[7] = 8;
