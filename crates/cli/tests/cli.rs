@@ -553,7 +553,10 @@ fn mode_page_get_changeable_and_set_refused_write_type() {
 #[test]
 fn second_process_on_a_held_drive_gets_recorder_locked() {
     let drive = tempfile::tempdir().unwrap();
-    ok(&discmaster(drive.path(), &["emu", "load", "--media", "bd-r"]));
+    ok(&discmaster(
+        drive.path(),
+        &["emu", "load", "--media", "bd-r"],
+    ));
     // This process holds the drive; another process must be refused with 0xC0AA0210.
     let held = discmaster::emu::EmulatedDrive::open(drive.path()).unwrap();
     let out = discmaster(drive.path(), &["--json", "info"]);

@@ -64,10 +64,13 @@ impl Drop for Tgt {
     }
 }
 
-/// A free TCP port on loopback (bound, read, released).
+/// A free TCP port on loopback in 3300–3999 (tgtd also uses the number as its control port,
+/// which must stay small), starting at a pid-derived offset so parallel runs differ.
 fn free_port() -> Option<u16> {
-    let l = TcpListener::bind("127.0.0.1:0").ok()?;
-    l.local_addr().ok().map(|a| a.port())
+    let start = (std::process::id() % 700) as u16;
+    (0..700u16)
+        .map(|i| 3300 + (start + i) % 700)
+        .find(|&p| TcpListener::bind(("127.0.0.1", p)).is_ok())
 }
 
 /// Copies `bin` into `share/bin` and the shared libraries `ldd` names into `share/lib`.
@@ -131,7 +134,11 @@ fn step(share: &Path, name: &str) -> Step {
 fn ndjson(text: &str) -> Option<Vec<Value>> {
     text.lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str::<Value>(l).ok().filter(Value::is_object))
+        .map(|l| {
+            serde_json::from_str::<Value>(l)
+                .ok()
+                .filter(Value::is_object)
+        })
         .collect()
 }
 
@@ -174,7 +181,10 @@ fn guest_sr0_tgt_dvd_plus_r_list_info_features_burn() {
     let url = match bed(&["tgt-start", &state_s, &port]) {
         Ok(url) => url,
         Err((code, text)) => {
-            println!("SKIPPED: tgtd did not start (exit {code}; needs root): {}", text.trim());
+            println!(
+                "SKIPPED: tgtd did not start (exit {code}; needs root): {}",
+                text.trim()
+            );
             return;
         }
     };
@@ -234,13 +244,22 @@ fn guest_sr0_tgt_dvd_plus_r_list_info_features_burn() {
         "guest script did not finish ({status})"
     );
 
-    // Comparison output of peer tools (not asserted beyond sg_get_config working).
-    for name in ["sg_inq", "sg_get_config", "sg_modes", "cdrskin_minfo", "cdrskin_minfo_after_burn"] {
+    // Every step's output, the peer tools' for comparison (asserted only: sg_get_config works).
+    for name in [
+        "sg_inq",
+        "sg_get_config",
+        "sg_modes",
+        "cdrskin_minfo",
+        "list",
+        "info",
+        "mode_page_2a",
+        "features",
+        "burn",
+        "info_after_burn",
+        "cdrskin_minfo_after_burn",
+    ] {
         let s = step(&share, name);
-        println!(
-            "----- {name} (exit {:?})\n{}{}",
-            s.rc, s.out, s.err
-        );
+        println!("----- {name} (exit {:?})\n{}{}", s.rc, s.out, s.err);
     }
 
     let mut results: Vec<(String, bool, String)> = Vec::new();
@@ -254,7 +273,14 @@ fn guest_sr0_tgt_dvd_plus_r_list_info_features_burn() {
         format!("exit {:?}", sg_get_config.rc),
     );
 
-    let show = |s: &Step| format!("exit {:?}\nstdout: {}\nstderr: {}", s.rc, s.out.trim(), s.err.trim());
+    let show = |s: &Step| {
+        format!(
+            "exit {:?}\nstdout: {}\nstderr: {}",
+            s.rc,
+            s.out.trim(),
+            s.err.trim()
+        )
+    };
 
     let list = step(&share, "list");
     check(
@@ -333,5 +359,9 @@ fn guest_sr0_tgt_dvd_plus_r_list_info_features_burn() {
         .filter(|(_, ok, _)| !ok)
         .map(|(name, _, detail)| format!("{name}: {detail}"))
         .collect();
-    assert!(failed.is_empty(), "failed in the guest:\n{}", failed.join("\n\n"));
+    assert!(
+        failed.is_empty(),
+        "failed in the guest:\n{}",
+        failed.join("\n\n")
+    );
 }

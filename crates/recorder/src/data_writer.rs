@@ -294,12 +294,29 @@ impl<'r> DataWriter<'r> {
                 format!("image size {size_bytes} bytes is not a positive multiple of 2048"),
             ));
         }
-        let sectors = u32::try_from(size_bytes / SECTOR_SIZE as u64).map_err(|_| {
+        u32::try_from(size_bytes / SECTOR_SIZE as u64).map_err(|_| {
             Error::refused(
                 ErrorCode::E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA,
                 format!("image of {size_bytes} bytes exceeds any medium"),
             )
         })?;
+        // IMAPI takes exclusive access for the write, tagged with the client name.
+        self.recorder
+            .acquire_exclusive_access(false, &self.client_name.clone())?;
+        let result = self.write_exclusive(stream, size_bytes, &mut ev, started);
+        self.recorder.release_exclusive_access();
+        result
+    }
+
+    fn write_exclusive<R: Read + Send + 'static>(
+        &mut self,
+        stream: R,
+        size_bytes: u64,
+        ev: &mut ProgressEvent,
+        started: Duration,
+    ) -> Result<WriteOutcome> {
+        let clock = self.recorder.exec.clock().clone();
+        let sectors = (size_bytes / SECTOR_SIZE as u64) as u32;
         let profile = self.recorder.current_profile()?;
         if profile == Profile::NoCurrentProfile {
             return Err(Error::refused(
@@ -384,13 +401,13 @@ impl<'r> DataWriter<'r> {
         // 2. Initialize hardware: write parameters (changes drive state, not the medium).
         ev.action = WriteAction::InitializingHardware;
         ev.elapsed = clock.now() - started;
-        self.emit(&ev);
+        self.emit(ev);
         self.set_write_parameters(recording, close)?;
 
         // 3. Power calibration.
         ev.action = WriteAction::CalibratingPower;
         ev.elapsed = clock.now() - started;
-        self.emit(&ev);
+        self.emit(ev);
         if matches!(
             recording,
             Recording::CdTrackAtOnce | Recording::DvdMinusIncremental
@@ -409,7 +426,7 @@ impl<'r> DataWriter<'r> {
         // 4. Write.
         ev.action = WriteAction::WritingData;
         ev.elapsed = clock.now() - started;
-        self.emit(&ev);
+        self.emit(ev);
         let mut ring = Ring::start(stream, size_bytes, CHUNK_BYTES, RING_DEPTH);
         let mut digests: Vec<[u8; 32]> =
             Vec::with_capacity(size_bytes.div_ceil(CHUNK_BYTES as u64) as usize);
@@ -479,7 +496,7 @@ impl<'r> DataWriter<'r> {
                     ev.elapsed = now - started;
                     ev.remaining = estimate(ev.elapsed, done, sectors);
                     ev.used_system_buffer = ring.used.load(std::sync::atomic::Ordering::Relaxed);
-                    self.emit(&ev);
+                    self.emit(ev);
                 }
             }
             written += chunk_sectors;
@@ -491,11 +508,11 @@ impl<'r> DataWriter<'r> {
         ev.elapsed = clock.now() - started;
         ev.remaining = estimate(ev.elapsed, written, sectors);
         ev.used_system_buffer = 0;
-        self.emit(&ev);
+        self.emit(ev);
 
         // 5. Finalization (also after a failure or cancel, so the disc stays readable).
         ev.action = WriteAction::Finalization;
-        self.emit(&ev);
+        self.emit(ev);
         let interrupted = cancelled || failure.is_some();
         let closing = self.finish(recording, track, close && !interrupted, written);
         if interrupted {
@@ -523,7 +540,7 @@ impl<'r> DataWriter<'r> {
             ev.action = WriteAction::Verifying;
             ev.elapsed = clock.now() - started;
             ev.remaining = None;
-            self.emit(&ev);
+            self.emit(ev);
             let mut buf = vec![0u8; CHUNK_BYTES];
             let mut done: u32 = 0;
             for (i, digest) in digests.iter().enumerate() {
@@ -554,7 +571,7 @@ impl<'r> DataWriter<'r> {
                 if now - last_emit >= PROGRESS_INTERVAL {
                     last_emit = now;
                     ev.elapsed = now - started;
-                    self.emit(&ev);
+                    self.emit(ev);
                 }
             }
             verified = true;
@@ -563,7 +580,7 @@ impl<'r> DataWriter<'r> {
         ev.action = WriteAction::Completed;
         ev.elapsed = clock.now() - started;
         ev.remaining = Some(Duration::ZERO);
-        self.emit(&ev);
+        self.emit(ev);
         Ok(WriteOutcome {
             profile,
             start_lba: nwa,

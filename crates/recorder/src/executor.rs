@@ -47,6 +47,14 @@ impl Executor {
         self.transport.describe()
     }
 
+    pub(crate) fn transport_mut(&mut self) -> &mut dyn Transport {
+        &mut *self.transport
+    }
+
+    pub(crate) fn transport(&self) -> &dyn Transport {
+        &*self.transport
+    }
+
     /// Sends a raw CDB once, without sense interpretation (passthrough).
     pub(crate) fn raw(
         &mut self,

@@ -80,10 +80,14 @@ pub fn default_drive_address() -> String {
     format!("emu:{}", base.join("discmaster").join("emu0").display())
 }
 
-/// Addresses of the SG_IO recorders this machine has (`/dev/srN`), from sysfs. Empty when the
-/// kernel has no SCSI subsystem or this build has no SG_IO transport.
+/// Addresses of the SG_IO recorders (peripheral type 5) this machine has, `/dev/srN` where
+/// the node exists else `/dev/sgN`, from sysfs. Empty when the kernel has no SCSI subsystem.
 pub fn sg_devices() -> Vec<String> {
-    Vec::new()
+    discmaster_sgio::enumerate()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|d| d.path().map(|p| p.display().to_string()))
+        .collect()
 }
 
 /// Vendor, product and revision from standard INQUIRY data (IMAPI `VendorId`, `ProductId`,
@@ -168,8 +172,8 @@ impl Recorder {
     /// # Errors
     /// `E_DISCMASTER_INVALID_ADDRESS` for a bad address; `E_IMAPI_RECORDER_LOCKED` (0xC0AA0210)
     /// when another process holds the emulated drive; `E_DISCMASTER_IO` when its state cannot be
-    /// read; SG_IO device paths are not supported by this build yet
-    /// (`E_DISCMASTER_INVALID_ADDRESS`).
+    /// read; for `/dev/…` the SG_IO open errors (`discmaster_sgio::SgError::code`), e.g. a
+    /// device that is not an MMC drive.
     pub fn open(address: &str) -> Result<Recorder> {
         match DriveAddress::parse(address)? {
             DriveAddress::Emulated(path) => {
@@ -179,13 +183,11 @@ impl Recorder {
                     address.to_string(),
                 ))
             }
-            DriveAddress::Device(path) => Err(Error::refused(
-                ErrorCode::E_DISCMASTER_INVALID_ADDRESS,
-                format!(
-                    "{}: the Linux SG_IO transport is not part of this build yet",
-                    path.display()
-                ),
-            )),
+            DriveAddress::Device(path) => {
+                let dev = discmaster_sgio::SgDevice::open(&path)
+                    .map_err(|e| Error::refused(e.code(), format!("{}: {e}", path.display())))?;
+                Ok(Recorder::from_transport(Box::new(dev), address.to_string()))
+            }
         }
     }
 
@@ -214,6 +216,40 @@ impl Recorder {
     /// The transport's description.
     pub fn describe(&self) -> String {
         self.exec.describe()
+    }
+
+    /// IMAPI `AcquireExclusiveAccess(force, clientName)`: until released (or the recorder is
+    /// dropped), other processes get `E_IMAPI_RECORDER_LOCKED` (0xC0AA0210). An emulated drive
+    /// is exclusive while open.
+    ///
+    /// # Errors
+    /// `E_IMAPI_RECORDER_CLIENT_NAME_IS_NOT_VALID` (0xC0AA0211) for an empty or unprintable
+    /// name; `E_IMAPI_RECORDER_LOCKED` when another client holds the drive.
+    pub fn acquire_exclusive_access(&mut self, force: bool, client_name: &str) -> Result<()> {
+        if client_name.is_empty()
+            || !client_name
+                .chars()
+                .all(|c| c.is_ascii_graphic() || c == ' ')
+        {
+            return Err(Error::refused(
+                ErrorCode::E_IMAPI_RECORDER_CLIENT_NAME_IS_NOT_VALID,
+                format!("client name {client_name:?} is not valid (printable ASCII, not empty)"),
+            ));
+        }
+        self.exec
+            .transport_mut()
+            .acquire_exclusive_access(force, client_name)
+            .map_err(|e| crate::executor::transport_error("AcquireExclusiveAccess", e))
+    }
+
+    /// IMAPI `ReleaseExclusiveAccess`.
+    pub fn release_exclusive_access(&mut self) {
+        self.exec.transport_mut().release_exclusive_access();
+    }
+
+    /// IMAPI `ExclusiveAccessOwner`: the client holding the drive, if known.
+    pub fn exclusive_access_owner(&self) -> Option<String> {
+        self.exec.transport().exclusive_access_owner()
     }
 
     /// INQUIRY (12h): vendor, product, revision.

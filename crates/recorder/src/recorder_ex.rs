@@ -106,7 +106,7 @@ impl Recorder {
         let mut buf = Vec::new();
         let phase = match data {
             RawData::None => DataPhase::None,
-            RawData::Out(b) if b.is_empty() => {
+            RawData::Out([]) => {
                 return Err(Error::refused(
                     ErrorCode::E_INVALIDARG,
                     "the data-out buffer is empty",

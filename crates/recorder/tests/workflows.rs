@@ -373,9 +373,14 @@ fn refused_cdb_never_reaches_transport() {
     );
     // A valid CDB is sent once; CHECK CONDITION comes back as S_IMAPI_COMMAND_HAS_SENSE_DATA.
     // The first command after the medium was loaded reports the change (6/28/00) once.
-    let r = rec.send_command(&[0x00; 6], discmaster::RawData::None, 10).unwrap();
+    let r = rec
+        .send_command(&[0x00; 6], discmaster::RawData::None, 10)
+        .unwrap();
     assert_eq!(r.code, ErrorCode::S_IMAPI_COMMAND_HAS_SENSE_DATA);
-    assert_eq!((r.sense[2] & 0x0F, r.sense[12], r.sense[13]), (6, 0x28, 0x00));
+    assert_eq!(
+        (r.sense[2] & 0x0F, r.sense[12], r.sense[13]),
+        (6, 0x28, 0x00)
+    );
     ops.lock().unwrap().clear();
     let r = rec
         .send_command(

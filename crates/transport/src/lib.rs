@@ -134,6 +134,29 @@ pub trait Transport: Send {
 
     /// A short human-readable name of the path (`emu:/path`, `/dev/sr0`).
     fn describe(&self) -> String;
+
+    /// IMAPI `AcquireExclusiveAccess`: other clients' commands fail with
+    /// [`TransportError::Locked`] until released. Transports that are exclusive by
+    /// construction (the emulated drive holds its lock while open) accept it as is.
+    ///
+    /// # Errors
+    /// [`TransportError::Locked`] when another client holds the drive.
+    fn acquire_exclusive_access(
+        &mut self,
+        force: bool,
+        client_name: &str,
+    ) -> Result<(), TransportError> {
+        let _ = (force, client_name);
+        Ok(())
+    }
+
+    /// IMAPI `ReleaseExclusiveAccess`.
+    fn release_exclusive_access(&mut self) {}
+
+    /// IMAPI `ExclusiveAccessOwner`: the client name of whoever holds the drive, if known.
+    fn exclusive_access_owner(&self) -> Option<String> {
+        None
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
@@ -148,5 +171,21 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
 
     fn describe(&self) -> String {
         (**self).describe()
+    }
+
+    fn acquire_exclusive_access(
+        &mut self,
+        force: bool,
+        client_name: &str,
+    ) -> Result<(), TransportError> {
+        (**self).acquire_exclusive_access(force, client_name)
+    }
+
+    fn release_exclusive_access(&mut self) {
+        (**self).release_exclusive_access()
+    }
+
+    fn exclusive_access_owner(&self) -> Option<String> {
+        (**self).exclusive_access_owner()
     }
 }

@@ -130,6 +130,8 @@ EOF
 	chmod +x "$R/init"
 	(cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) >"$cache/initramfs.gz"
 	echo "$stamp" >"$cache/stamp"
+	# keep only the .deb (70 MB), not the unpacked kernel (~400 MB) or the initramfs tree
+	rm -rf "$cache/kernel/root" "$R"
 	log "built $cache/vmlinuz ($kver) and initramfs.gz ($(du -h "$cache/initramfs.gz" | cut -f1))"
 }
 
