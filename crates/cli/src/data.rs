@@ -343,3 +343,66 @@ pub(crate) fn read(address: &str, track: u16, output: &Path, json: bool) -> Resu
     }
     Ok(())
 }
+
+/// `msinfo`: `START,NWA` (cdrecord -msinfo) or the full IMultisessionSequential fields as JSON.
+pub(crate) fn msinfo(address: &str, json: bool) -> Result<(), Error> {
+    let mut rec = Recorder::open(address)?;
+    let m = rec.multisession_info()?;
+    if json {
+        println!(
+            "{}",
+            json!({
+                "event": "msinfo",
+                "msinfo": m.msinfo(),
+                "is_first_data_session": m.is_first_data_session,
+                "start_address_of_previous_session": m.start_address_of_previous_session.0,
+                "last_written_address_of_previous_session": m.last_written_address_of_previous_session.0,
+                "next_writable_address": m.next_writable_address.0,
+                "free_sectors_on_media": m.free_sectors_on_media,
+            })
+        );
+    } else {
+        println!("{}", m.msinfo());
+    }
+    Ok(())
+}
+
+/// `read --disc`: every recorded track written at its LBA × 2048 into a sparse file.
+pub(crate) fn read_disc(address: &str, output: &Path, json: bool) -> Result<(), Error> {
+    use std::io::{Seek, SeekFrom};
+    let io_err = |e| Error::Io {
+        code: ErrorCode::E_DISCMASTER_IO,
+        path: output.display().to_string(),
+        source: e,
+    };
+    let mut rec = Recorder::open(address)?;
+    let summary = rec.disc_summary()?;
+    let mut file = std::fs::File::create(output).map_err(io_err)?;
+    let mut total = 0u64;
+    let mut end = 0u64;
+    let tracks: Vec<_> = summary.recorded_tracks().cloned().collect();
+    for t in &tracks {
+        let Ok(start) = u64::try_from(t.start.0) else {
+            continue;
+        };
+        file.seek(SeekFrom::Start(start * 2048)).map_err(io_err)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut file);
+        total += rec.read_track(t.number, &mut out, &mut |_, _| {})?;
+        std::io::Write::flush(&mut out).map_err(io_err)?;
+        end = end.max((start + u64::from(t.recorded)) * 2048);
+    }
+    file.set_len(end).map_err(io_err)?;
+    if json {
+        println!(
+            "{}",
+            json!({"event": "result", "ok": true, "tracks": tracks.len(), "bytes": total, "image_bytes": end, "output": output.display().to_string()})
+        );
+    } else {
+        println!(
+            "read {} tracks ({total} bytes) into a {end}-byte disc image {}",
+            tracks.len(),
+            output.display()
+        );
+    }
+    Ok(())
+}

@@ -101,6 +101,8 @@ enum Command {
     },
     /// The drive's profiles (the current one marked).
     Profiles,
+    /// Multisession information: `START,NWA` for `mkisofs -C`, as `cdrecord -msinfo` prints it.
+    Msinfo,
     /// Decode bytes captured elsewhere (a log, sg_raw output) with the library's parsers.
     Decode {
         #[arg(value_enum)]
@@ -112,8 +114,12 @@ enum Command {
     /// Copy a track's user data to a file.
     Read {
         /// Track number.
+        #[arg(long, required_unless_present = "disc", conflicts_with = "disc")]
+        track: Option<u16>,
+        /// The whole disc: every recorded track at its LBA × 2048 (a sparse disc image, as a
+        /// multisession reader such as `xorriso -indev IMG -load sbsector NWA` expects).
         #[arg(long)]
-        track: u16,
+        disc: bool,
         /// Output file.
         #[arg(short = 'o', long)]
         output: PathBuf,
@@ -256,7 +262,12 @@ fn run(cli: Cli, address: &str) -> Result<(), Error> {
                 address, &source, close, dvd_compat, !no_verify, volume_id, cli.json,
             )
         }
-        Command::Read { track, output } => read(address, track, &output, cli.json),
+        Command::Read {
+            track: Some(track),
+            output,
+            ..
+        } => read(address, track, &output, cli.json),
+        Command::Read { output, .. } => read_disc(address, &output, cli.json),
         Command::List => list(address, cli.json),
         Command::Cdb {
             data_in,
@@ -267,6 +278,7 @@ fn run(cli: Cli, address: &str) -> Result<(), Error> {
         Command::ModePage { action } => mode_page(address, action, cli.json),
         Command::Features { current } => features(address, current, cli.json),
         Command::Profiles => profiles(address, cli.json),
+        Command::Msinfo => msinfo(address, cli.json),
         Command::Decode { kind, bytes } => decode_cmd(kind, &bytes, cli.json),
     }
 }

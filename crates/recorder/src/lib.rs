@@ -26,6 +26,7 @@
 mod data_writer;
 mod error;
 mod executor;
+mod multisession;
 mod progress;
 mod recorder;
 mod recorder_ex;
@@ -36,6 +37,7 @@ pub use data_writer::{media_state, DataWriter, WriteOutcome};
 pub use discmaster_core::{ErrorCode, Lba};
 pub use discmaster_mmc::{DiscStatus, Profile};
 pub use error::{Error, Result};
+pub use multisession::MultisessionInfo;
 pub use progress::{CancelHandle, ProgressEvent, WriteAction};
 pub use recorder::{
     default_drive_address, sg_devices, DiscSummary, DriveAddress, DriveIdentity, Recorder,
