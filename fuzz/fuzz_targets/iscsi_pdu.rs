@@ -6,10 +6,6 @@
 //! Invariants checked by `discmaster_iscsi::fuzz_pdu`: decoding never panics; a decoded PDU
 //! re-encodes and decodes back to the same value; Login/Text PDU text survives
 //! parse → emit → parse and a target-side negotiation without panicking.
-//!
-//! Hook-up (in `fuzz/Cargo.toml`): add `discmaster-iscsi = { path = "../crates/iscsi" }` and
-//! a `[[bin]] name = "iscsi_pdu" path = "fuzz_targets/iscsi_pdu.rs"` with this file copied
-//! there.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
