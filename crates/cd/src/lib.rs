@@ -7,6 +7,7 @@
 
 pub mod cdtext;
 pub mod cue;
+pub mod dao;
 pub mod ecc;
 pub mod edc;
 pub mod scrambler;

@@ -2,12 +2,45 @@
 
 use super::*;
 pub(crate) fn load_media(address: &str, media: &str, json: bool) -> Result<(), Error> {
-    let kind = parse_media(media)?;
+    load_media_with(address, media, None, None, json)
+}
+
+/// `emu load`: a blank `media`, CD with the ATIP lead-in start `lead_in` (MM:SS:FF); `raw_dbt`
+/// sets the drive's accepted RAW data block types first.
+pub(crate) fn load_media_with(
+    address: &str,
+    media: &str,
+    lead_in: Option<&str>,
+    raw_dbt: Option<&[u8]>,
+    json: bool,
+) -> Result<(), Error> {
+    let (kind, media_options) = parse_media(media)?;
+    let emulator_error = |source: discmaster::emu::EmuError| match source {
+        discmaster::emu::EmuError::InvalidOption(reason) => Error::Refused {
+            code: ErrorCode::E_INVALIDARG,
+            reason,
+        },
+        source => Error::Emulator {
+            code: ErrorCode::E_DISCMASTER_IO,
+            source,
+        },
+    };
+    let options = discmaster::emu::MediaOptions {
+        atip_lead_in_start: lead_in
+            .map(discmaster::emu::parse_msf)
+            .transpose()
+            .map_err(emulator_error)?,
+        ..media_options
+    };
     let mut drive = open_emulated(address)?;
-    let shelved = drive.load_blank(kind).map_err(|source| Error::Emulator {
-        code: ErrorCode::E_DISCMASTER_IO,
-        source,
-    })?;
+    if let Some(types) = raw_dbt {
+        drive
+            .set_raw_data_block_types(types)
+            .map_err(emulator_error)?;
+    }
+    let shelved = drive
+        .load_blank_with(kind, options)
+        .map_err(emulator_error)?;
     if json {
         println!(
             "{}",
@@ -24,7 +57,17 @@ pub(crate) fn load_media(address: &str, media: &str, json: bool) -> Result<(), E
 
 pub(crate) fn emu_command(address: &str, action: EmuAction, json: bool) -> Result<(), Error> {
     match action {
-        EmuAction::Load { media } => load_media(address, &media, json),
+        EmuAction::Load {
+            media,
+            lead_in,
+            raw_dbt,
+        } => load_media_with(
+            address,
+            &media,
+            lead_in.as_deref(),
+            raw_dbt.as_deref(),
+            json,
+        ),
         EmuAction::Eject => {
             let mut drive = open_emulated(address)?;
             let shelved = drive.eject().map_err(|source| Error::Emulator {
@@ -105,16 +148,27 @@ pub(crate) fn info(address: &str, json: bool) -> Result<(), Error> {
     } else {
         Some(rec.disc_summary()?)
     };
+    // CDs with recorded tracks: index points, ISRC, MCN and CD-Text from the Q sub-channel.
+    let cd = summary
+        .as_ref()
+        .filter(|s| {
+            matches!(
+                s.profile,
+                discmaster::Profile::CdR | discmaster::Profile::CdRw | discmaster::Profile::CdRom
+            ) && s.status != DiscStatus::Empty
+        })
+        .and_then(|_| rec.cd_toc().ok());
     if json {
         let v = json!({
             "event": "info",
-            "drive": {"address": address, "vendor": id.vendor, "product": id.product, "revision": id.revision},
+            "drive": {"address": rec.address(), "vendor": id.vendor, "product": id.product, "revision": id.revision},
             "medium": summary.as_ref().map(summary_json),
+            "cd": cd.as_ref().map(crate::rawcd::toc_json),
         });
         println!("{v}");
         return Ok(());
     }
-    println!("Drive:    {address}");
+    println!("Drive:    {}", rec.address());
     println!("          {} {} {}", id.vendor, id.product, id.revision);
     let Some(s) = summary else {
         println!("Medium:   none");
@@ -137,6 +191,9 @@ pub(crate) fn info(address: &str, json: bool) -> Result<(), Error> {
             t.recorded,
             mib(t.recorded)
         );
+    }
+    if let Some(toc) = &cd {
+        crate::rawcd::print_toc(toc);
     }
     match s.next_writable_address {
         Some(nwa) => println!(
@@ -177,6 +234,8 @@ pub(crate) fn progress_json(e: &ProgressEvent) -> Value {
     v
 }
 
+// The options mirror the `burn` flags one to one.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn burn(
     address: &str,
     source: &Path,
@@ -184,8 +243,10 @@ pub(crate) fn burn(
     dvd_compat: bool,
     verify: bool,
     volume_id: Option<String>,
+    extras: &crate::media::BurnExtras,
     json: bool,
 ) -> Result<(), Error> {
+    let ranges = extras.block_ranges()?;
     let meta = std::fs::metadata(source).map_err(|e| Error::Io {
         code: ErrorCode::E_DISCMASTER_IO,
         path: source.display().to_string(),
@@ -238,7 +299,9 @@ pub(crate) fn burn(
     };
 
     let mut rec = Recorder::open(address)?;
+    let profile = rec.current_profile()?;
     let mut writer = DataWriter::new(&mut rec);
+    extras.apply(&mut writer, profile)?;
     writer.set_force_media_to_be_closed(close);
     writer.set_disable_consumer_dvd_compatibility_mode(!dvd_compat);
     writer.set_verify(verify);
@@ -273,16 +336,17 @@ pub(crate) fn burn(
             last_action = Some(e.action);
         }
     });
-    let outcome = writer.write_file(&image);
+    let outcome = match &ranges {
+        Some(r) => writer.write_file_with_ranges(&image, r),
+        None => writer.write_file(&image),
+    };
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     drop(temp);
     let outcome = outcome?;
     if json {
-        println!(
-            "{}",
-            json!({
+        let mut v = json!({
                 "event": "result",
                 "ok": true,
                 "profile": outcome.profile.name(),
@@ -293,8 +357,13 @@ pub(crate) fn burn(
                 "verified": outcome.verified,
                 "closed": outcome.closed,
                 "elapsed_ms": outcome.elapsed.as_millis() as u64,
-            })
-        );
+        });
+        if let (Some(o), Value::Object(extra)) =
+            (v.as_object_mut(), crate::media::outcome_json(&outcome))
+        {
+            o.extend(extra);
+        }
+        println!("{v}");
     } else {
         println!(
             "burned {} sectors ({}) to {} as track {} of session {} at LBA {}{}{}",
@@ -309,12 +378,9 @@ pub(crate) fn burn(
             } else {
                 ", not verified"
             },
-            if outcome.closed {
-                ", disc closed"
-            } else {
-                ", disc appendable"
-            },
+            crate::media::disc_state_text(&outcome),
         );
+        print!("{}", crate::media::outcome_text(&outcome));
     }
     Ok(())
 }

@@ -15,6 +15,9 @@ use discmaster_mmc::PageControl;
 mod data;
 mod decode;
 mod drive;
+mod media;
+mod rawcd;
+mod serve;
 use data::*;
 use discmaster::emu::{EmulatedDrive, MediaKind};
 use discmaster::{
@@ -31,8 +34,9 @@ use serde_json::{json, Value};
     about = "Optical disc recording: IMAPI2 semantics, MMC recorders, an emulated drive"
 )]
 struct Cli {
-    /// Drive address: emu:PATH (emulated recorder) or /dev/srN. Default: $DISCMASTER_DRIVE, else the
-    /// emulated drive in $XDG_DATA_HOME/discmaster/emu0.
+    /// Drive address: emu:PATH (emulated recorder), /dev/srN or /dev/sgN (SG_IO), or
+    /// iscsi://HOST[:PORT]/TARGET-IQN/LUN. Default: $DISCMASTER_DRIVE, else the emulated drive in
+    /// $XDG_DATA_HOME/discmaster/emu0.
     #[arg(long, global = true)]
     drive: Option<String>,
     /// Print one JSON object per line on stdout.
@@ -70,7 +74,51 @@ enum Command {
         /// Volume id for a directory source (default: the directory's name).
         #[arg(long)]
         volume_id: Option<String>,
+        #[command(flatten)]
+        extras: media::BurnExtras,
     },
+    /// Erase the medium (IMAPI EraseMedia): BLANK a CD-RW/DVD-RW, re-format a DVD+RW,
+    /// DVD-RAM or BD-RE. Quick by default.
+    Blank {
+        /// Full erase (every sector) instead of the quick one.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Format a DVD+RW, DVD-RW, DVD-RAM, BD-RE or blank BD-R (FORMAT UNIT).
+    Format {
+        /// With spare areas (defect management; BD writes at half speed).
+        #[arg(long, conflicts_with = "no_spare")]
+        spare: bool,
+        /// Without spare areas (full capacity and speed).
+        #[arg(long)]
+        no_spare: bool,
+        /// Quick format (DVD+RW: foreground part only; BD-RE: no certification).
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Burn an audio CD track at once (WAV/FLAC of 44.1 kHz 16-bit stereo, or raw PCM).
+    Audio {
+        /// The tracks, in order.
+        #[arg(required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
+        /// No 2-second gap between tracks.
+        #[arg(long)]
+        gapless: bool,
+        /// ISRC of the next track (CC-OOO-YY-NNNNN), repeated in file order; `-` skips one.
+        #[arg(long, value_name = "ISRC")]
+        isrc: Vec<String>,
+        /// Leave the disc open for a further session (CD Extra) instead of finalizing it.
+        #[arg(long)]
+        no_finalize: bool,
+        /// Load a blank medium of this type first (emulated drives only): cd-r or cd-rw.
+        #[arg(long)]
+        media: Option<String>,
+        /// Write speed (see `burn --speed`).
+        #[arg(long, value_name = "SPEED")]
+        speed: Option<String>,
+    },
+    /// The write speeds the drive offers for the loaded medium, and the current one.
+    Speeds,
     /// Every recorder found: SG_IO devices and emulated drives.
     List,
     /// Send a raw CDB (IMAPI SendCommand*: CDB size validated, CHECK CONDITION returns sense).
@@ -123,6 +171,24 @@ enum Command {
         /// Output file.
         #[arg(short = 'o', long)]
         output: PathBuf,
+    },
+    /// Export the emulated drive (--drive emu:PATH) as an iSCSI LUN until SIGINT/SIGTERM.
+    Serve(serve::ServeArgs),
+    /// Raw Disc-At-Once CD images (IMAPI IRawCDImageCreator / IDiscFormat2RawCD).
+    RawCd {
+        #[command(subcommand)]
+        action: rawcd::RawCdAction,
+    },
+    /// Export a written CD to a cue sheet and a .bin of 2352-byte sectors next to it.
+    Export {
+        /// The cue sheet to write (the .bin gets the same name with .bin).
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// Cue sheets.
+    Cue {
+        #[command(subcommand)]
+        action: rawcd::CueAction,
     },
 }
 
@@ -188,9 +254,18 @@ enum DecodeKind {
 enum EmuAction {
     /// Load a new blank medium (a disc it replaces is kept on the drive's shelf).
     Load {
-        /// cd-r, dvd+r, dvd-r or bd-r.
+        /// cd-r, cd-rw, dvd+r, dvd-r, bd-r, dvd+rw, dvd-rw, dvd-ram, dvd+r-dl or bd-re;
+        /// `:formatted` loads a DVD+RW / DVD-RW / BD-RE already formatted, `:spare` a BD-R /
+        /// BD-RE formatted with spare areas (e.g. `bd-re:spare`).
         #[arg(long)]
         media: String,
+        /// CD only: the ATIP start time of lead-in, MM:SS:FF (default 97:26:65).
+        #[arg(long, value_name = "MM:SS:FF")]
+        lead_in: Option<String>,
+        /// The page 05h data block types the drive accepts for RAW writing (subset of 1,2,3;
+        /// kept by the drive).
+        #[arg(long, value_delimiter = ',', value_name = "DBT,...")]
+        raw_dbt: Option<Vec<u8>>,
     },
     /// Eject the medium (kept on the drive's shelf).
     Eject,
@@ -254,14 +329,44 @@ fn run(cli: Cli, address: &str) -> Result<(), Error> {
             dvd_compat,
             no_verify,
             volume_id,
+            extras,
         } => {
+            extras.validate()?;
             if let Some(m) = media {
                 load_media(address, &m, cli.json)?;
             }
             burn(
-                address, &source, close, dvd_compat, !no_verify, volume_id, cli.json,
+                address, &source, close, dvd_compat, !no_verify, volume_id, &extras, cli.json,
             )
         }
+        Command::Blank { full } => media::blank(address, full, cli.json),
+        Command::Format {
+            spare,
+            no_spare,
+            quick,
+        } => media::format(address, spare, no_spare, quick, cli.json),
+        Command::Audio {
+            files,
+            gapless,
+            isrc,
+            no_finalize,
+            media,
+            speed,
+        } => {
+            if let Some(m) = media {
+                load_media(address, &m, cli.json)?;
+            }
+            media::audio(
+                address,
+                &files,
+                gapless,
+                &isrc,
+                no_finalize,
+                speed.as_deref(),
+                cli.json,
+            )
+        }
+        Command::Speeds => media::speeds(address, cli.json),
         Command::Read {
             track: Some(track),
             output,
@@ -280,6 +385,10 @@ fn run(cli: Cli, address: &str) -> Result<(), Error> {
         Command::Profiles => profiles(address, cli.json),
         Command::Msinfo => msinfo(address, cli.json),
         Command::Decode { kind, bytes } => decode_cmd(kind, &bytes, cli.json),
+        Command::Serve(args) => serve::serve(address, args, cli.json),
+        Command::RawCd { action } => rawcd::raw_cd(address, action, cli.json),
+        Command::Export { output } => rawcd::export(address, &output, cli.json),
+        Command::Cue { action } => rawcd::cue_command(action, cli.json),
     }
 }
 
@@ -304,10 +413,14 @@ pub(crate) fn open_emulated(address: &str) -> Result<EmulatedDrive, Error> {
     })
 }
 
-pub(crate) fn parse_media(m: &str) -> Result<MediaKind, Error> {
-    m.parse::<MediaKind>().map_err(|_| Error::Refused {
+/// `--media KIND[:formatted|:spare]` (see `discmaster::emu::parse_media_spec`).
+pub(crate) fn parse_media(m: &str) -> Result<(MediaKind, discmaster::emu::MediaOptions), Error> {
+    discmaster::emu::parse_media_spec(m).map_err(|e| Error::Refused {
         code: ErrorCode::E_INVALIDARG,
-        reason: format!("unknown medium {m:?}: use cd-r, dvd+r, dvd-r or bd-r"),
+        reason: format!(
+            "{e}: use cd-r, cd-rw, dvd+r, dvd-r, bd-r, dvd+rw, dvd-rw, dvd-ram, dvd+r-dl or \
+             bd-re, optionally with :formatted (dvd+rw, dvd-rw, bd-re) or :spare (bd-r, bd-re)"
+        ),
     })
 }
 

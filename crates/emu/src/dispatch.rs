@@ -6,7 +6,8 @@
 //! or a failure; the crate-internal `execute` adapter alone
 //! * answers an unknown opcode with 5/20/00 and a short CDB with 5/24/00,
 //! * reports a pending medium change (6/28/00) or a missing medium (2/3A/00) for commands that
-//!   need the medium,
+//!   need the medium, and while a long operation started with Immed runs, answers them with
+//!   NOT READY and its progress (they are its polls, the `operation` module),
 //! * truncates data-in to the allocation length and the host buffer and sets the residual
 //!   (STYLE example 6 — no handler computes `min(len, alloc)`),
 //! * turns a failure into CHECK CONDITION with 18-byte fixed sense (autosense) and keeps it
@@ -23,7 +24,7 @@ use discmaster_mmc::commands::{
 use discmaster_mmc::{CdbError, Command, DataDirection, Sense, SenseData, SenseKeySpecific};
 use discmaster_transport::{Completion, DataPhase, ScsiStatus, TransportError};
 
-use crate::handlers::{config, info, mode, recording, spc};
+use crate::handlers::{cd, config, info, mode, recording, spc};
 use crate::unit::Unit;
 use crate::EmuError;
 
@@ -189,15 +190,22 @@ const fn row<C: Command>(needs_medium: bool, handler: Handler) -> CommandRow {
 pub static COMMANDS: &[CommandRow] = &[
     medium_row::<TestUnitReady>(spc::test_unit_ready),
     drive_row::<RequestSense>(spc::request_sense),
-    drive_row::<Inquiry>(spc::inquiry),
+    medium_row::<discmaster_mmc::format_commands::FormatUnit>(crate::handlers::format::format_unit),
+    drive_row::<Inquiry>(crate::handlers::host::inquiry),
     drive_row::<StartStopUnit>(spc::start_stop_unit),
     drive_row::<PreventAllowMediumRemoval>(spc::prevent_allow_medium_removal),
+    drive_row::<discmaster_mmc::host_commands::ReadFormatCapacities>(
+        crate::handlers::format::read_format_capacities,
+    ),
     medium_row::<ReadCapacity>(info::read_capacity),
     medium_row::<Read10>(recording::read10),
     medium_row::<Write10>(recording::write10),
     medium_row::<SynchronizeCache>(recording::synchronize_cache),
     medium_row::<ReadTocPmaAtip>(info::read_toc_pma_atip),
     drive_row::<GetConfiguration>(config::get_configuration),
+    drive_row::<discmaster_mmc::host_commands::GetEventStatusNotification>(
+        crate::handlers::host::get_event_status_notification,
+    ),
     medium_row::<ReadDiscInformation>(info::read_disc_information),
     medium_row::<ReadTrackInformation>(info::read_track_information),
     medium_row::<ReserveTrack>(recording::reserve_track),
@@ -205,6 +213,23 @@ pub static COMMANDS: &[CommandRow] = &[
     medium_row::<ModeSelect10>(mode::mode_select10),
     drive_row::<ModeSense10>(mode::mode_sense10),
     medium_row::<CloseTrackSession>(recording::close_track_session),
+    drive_row::<discmaster_mmc::host_commands::ReadBufferCapacity>(
+        crate::handlers::host::read_buffer_capacity,
+    ),
+    drive_row::<discmaster_mmc::host_commands::ReportLuns>(crate::handlers::host::report_luns),
+    medium_row::<discmaster_mmc::format_commands::Blank>(crate::handlers::format::blank),
+    medium_row::<discmaster_mmc::host_commands::GetPerformance>(
+        crate::handlers::speed::get_performance,
+    ),
+    medium_row::<discmaster_mmc::host_commands::ReadDiscStructure>(
+        crate::handlers::host::read_disc_structure,
+    ),
+    drive_row::<discmaster_mmc::host_commands::SetStreaming>(crate::handlers::speed::set_streaming),
+    drive_row::<discmaster_mmc::host_commands::SetCdSpeed>(crate::handlers::speed::set_cd_speed),
+    drive_row::<discmaster_mmc::host_commands::MechanismStatus>(
+        crate::handlers::host::mechanism_status,
+    ),
+    medium_row::<discmaster_mmc::cd_commands::ReadCd>(cd::read_cd),
 ];
 
 /// The row for `opcode`.
@@ -294,6 +319,8 @@ fn run(unit: &mut Unit, cdb: &[u8], data_out: &[u8]) -> Result<(Response, usize)
             unit.commit_structure()?;
             return Err(Sense::NOT_READY_TO_READY_CHANGE.into());
         }
+        // A long operation (Immed) makes medium commands polls: NOT READY with progress.
+        crate::operation::poll(unit, opcode == TestUnitReady::OPCODE)?;
     }
     let response = (row.handler)(unit, &Request { cdb, data_out })?;
     let alloc = (row.transfer_len)(cdb).unwrap_or(usize::MAX);

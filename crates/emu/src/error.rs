@@ -30,9 +30,12 @@ pub enum EmuError {
         /// What is wrong with it.
         message: String,
     },
-    /// A medium kind name that is not one of `cd-r`, `dvd+r`, `dvd-r`, `bd-r`.
-    #[error("unknown medium kind {0:?} (expected cd-r, dvd+r, dvd-r or bd-r)")]
+    /// A medium kind name that is not one of `cd-r`, `cd-rw`, `dvd+r`, `dvd-r`, `bd-r`.
+    #[error("unknown medium kind {0:?} (expected cd-r, cd-rw, dvd+r, dvd-r or bd-r)")]
     UnknownMediaKind(String),
+    /// A medium or drive option out of range (ATIP times, raw data block types, MSF text).
+    #[error("invalid emulator option: {0}")]
+    InvalidOption(String),
 }
 
 impl EmuError {

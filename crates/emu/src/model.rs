@@ -12,9 +12,12 @@
 //! * `recorded ≤ size` for reserved and closed tracks.
 //!
 //! Model values (documented choices where MMC leaves the number to the drive):
-//! * CD TAO: a closed track's size includes 2 run-out blocks that cannot be read; the next
-//!   track of the session starts 150 blocks (the pregap) after it; SYNCHRONIZE CACHE in TAO
-//!   mode closes the track (what libburn and cdrecord rely on, `mmc.md` §1.19).
+//! * CD TAO: a closed data track's size includes 2 run-out blocks that cannot be read; a
+//!   closed audio track (CONTROL bit 2 clear) has none. The next track of the session starts
+//!   after the pregap: 150 blocks, or page 05h's audio pause length when page 05h's track mode
+//!   is audio (0 = "gapless"); the pregap of an audio track is digital silence READ CD returns
+//!   (index 00). SYNCHRONIZE CACHE in TAO mode closes the track (what libburn and cdrecord rely
+//!   on, `mmc.md` §1.19).
 //! * CD sessions: the next session's first track starts at lead-out + 11 400 after session 1
 //!   and + 6 900 after later sessions (`mmc.md` §4.1, §1.10).
 //! * DVD/BD: closing a track pads it to the ECC block (16) / cluster (32); the next track
@@ -30,6 +33,9 @@
 use discmaster_mmc::{CloseFunction, DataBlockType, MultiSession, Sense, WriteType};
 use serde::{Deserialize, Serialize};
 
+use crate::operation::LongOperation;
+use crate::raw::{RawCd, RawPhase};
+use crate::rewritable::Overwrite;
 use crate::MediaKind;
 
 /// Version of the `medium.json` layout.
@@ -88,6 +94,9 @@ pub(crate) struct Track {
     /// Written incrementally (packet / DVD-R incremental).
     #[serde(default)]
     pub packet: bool,
+    /// CD: the ISRC page 05h carried (TCVAL) when the track's first block was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isrc: Option<String>,
 }
 
 /// A closed session.
@@ -128,6 +137,8 @@ pub(crate) struct WriteSettings {
     pub track_mode: u8,
     /// Data block type.
     pub data_block_type: DataBlockType,
+    /// Test Write (simulation): the recording runs, nothing is recorded.
+    pub test_write: bool,
 }
 
 /// The state of a loaded medium, as persisted in `medium.json`.
@@ -137,7 +148,8 @@ pub(crate) struct Medium {
     pub format: u32,
     /// What kind of disc this is.
     pub kind: MediaKind,
-    /// The profile reported for it (informative; must match `kind`).
+    /// The current profile (informative; must match `kind` and the recording mode, see
+    /// [`Medium::current_profile`]).
     pub profile: u16,
     /// Capacity in blocks (LBA of the end of the user area).
     pub capacity_blocks: u32,
@@ -158,6 +170,43 @@ pub(crate) struct Medium {
     pub unit_attention: bool,
     /// Blocks written by the host to this medium so far.
     pub sectors_written: u64,
+    /// CD: ATIP start time of lead-in as an LBA (READ TOC format 4, READ DISC INFORMATION of
+    /// the blank disc, the NWA of RAW writing). State files without it get the default.
+    #[serde(default = "default_atip_lead_in_start")]
+    pub atip_lead_in_start: i32,
+    /// CD written with write type RAW: progress and what was decoded (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_cd: Option<RawCd>,
+    /// Random-access recording (DVD+RW, DVD-RAM, BD-RE; DVD-RW after FORMAT UNIT): format and
+    /// background format state. Absent for sequential recording.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overwrite: Option<Overwrite>,
+    /// BD-R / BD-RE: blocks given to spare areas by FORMAT UNIT (0 = no defect management).
+    #[serde(default)]
+    pub spare_blocks: u32,
+    /// DVD-RW sequential: incremental recording (write type 0, feature 0021h) is available —
+    /// false after a minimal BLANK, true after a full one (`mmc.md` §1.16, §5.4).
+    #[serde(default = "default_true")]
+    pub incremental_allowed: bool,
+    /// CD: the media catalog number page 05h carried (MCVAL) at the first block written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mcn: Option<String>,
+    /// The long operation started with Immed that is still running.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<LongOperation>,
+    /// Test Write: the medium as it was before the simulated recording began; restored when
+    /// the simulated session ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulation: Option<Box<Medium>>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// The default ATIP lead-in start as an LBA (−11 635 = 97:26:65).
+fn default_atip_lead_in_start() -> i32 {
+    crate::media::DEFAULT_ATIP_LEAD_IN_START.to_lba().0
 }
 
 /// Summary for READ DISC INFORMATION.
@@ -180,15 +229,33 @@ pub(crate) struct DiscSummary {
 impl Medium {
     /// A blank disc of `kind`, with `page05` as current write parameters: one invisible track
     /// 1 at LBA 0 in session 1, NWA 0, unit attention pending.
+    #[cfg(test)]
     pub fn blank(kind: MediaKind, page05: Vec<u8>) -> Medium {
+        Medium::blank_with(kind, page05, None)
+    }
+
+    /// A blank disc as [`Medium::blank`]; for CD `atip` = (lead-in start, last possible
+    /// lead-out start) replaces the default ATIP (the capacity is the lead-out start).
+    pub fn blank_with(
+        kind: MediaKind,
+        page05: Vec<u8>,
+        atip: Option<(discmaster_core::Lba, discmaster_core::Lba)>,
+    ) -> Medium {
+        let (lead_in, capacity) = match atip {
+            Some((lead_in, lead_out)) if kind.is_cd() => {
+                (lead_in.0, u32::try_from(lead_out.0).unwrap_or(1).max(1))
+            }
+            _ => (default_atip_lead_in_start(), kind.capacity_blocks()),
+        };
         let mut m = Medium {
             format: FORMAT_VERSION,
             kind,
             profile: u16::from(kind.profile()),
-            capacity_blocks: kind.capacity_blocks(),
-            session_gap_blocks: match kind {
-                MediaKind::DvdMinusR | MediaKind::DvdPlusR => DVD_SESSION_GAP_BLOCKS,
-                MediaKind::CdR | MediaKind::BdR => 0,
+            capacity_blocks: capacity,
+            session_gap_blocks: if kind.is_dvd() {
+                DVD_SESSION_GAP_BLOCKS
+            } else {
+                0
             },
             tracks: vec![Track {
                 number: 1,
@@ -200,6 +267,7 @@ impl Medium {
                 track_mode: default_track_mode(kind),
                 dao: false,
                 packet: false,
+                isrc: None,
             }],
             sessions: Vec::new(),
             disc_status: DiscState::Blank,
@@ -207,13 +275,97 @@ impl Medium {
             page05,
             unit_attention: true,
             sectors_written: 0,
+            atip_lead_in_start: lead_in,
+            raw_cd: None,
+            overwrite: kind.is_random_writable().then(Overwrite::unformatted),
+            spare_blocks: 0,
+            incremental_allowed: true,
+            mcn: None,
+            operation: None,
+            simulation: None,
         };
+        if kind == MediaKind::DvdRam {
+            // DVD-RAM is sold formatted.
+            m.make_formatted(kind.capacity_blocks());
+        }
         m.refresh();
         m
     }
 
-    /// Recomputes the informative fields (`disc_status` blank/appendable, NWA).
+    /// True while a RAW recording has started and its session is not closed.
+    pub fn raw_in_progress(&self) -> bool {
+        self.raw_cd
+            .as_ref()
+            .is_some_and(|r| r.phase != RawPhase::Closed)
+    }
+
+    /// The next writable address with write type RAW: the ATIP lead-in start on a blank CD,
+    /// the next block of an open RAW recording; `None` otherwise (complete or TAO-written
+    /// disc, RAW recording at the end of the lead-out area, not a CD).
+    ///
+    /// Spec: `mmc.md` §1.10 ("CD RAW → the lead-in start").
+    pub fn raw_nwa(&self) -> Option<i32> {
+        if !self.kind.is_cd() || self.is_complete() {
+            return None;
+        }
+        let end = i64::from(self.capacity_blocks) + i64::from(crate::raw::MIN_LEAD_OUT_BLOCKS);
+        match &self.raw_cd {
+            Some(r) if r.phase != RawPhase::Closed && i64::from(r.next) < end => Some(r.next),
+            Some(_) => None,
+            None if self.derived_status() == DiscState::Blank => Some(self.atip_lead_in_start),
+            None => None,
+        }
+    }
+
+    /// Closes an open RAW recording whose lead-out is long enough
+    /// ([`RawCd::ready_to_close`]): the tracks of its lead-in TOC become the closed tracks of
+    /// session 1 (each running to the next track's start, the last to the lead-out) and the
+    /// disc is complete. Returns true if it closed.
+    pub fn close_raw(&mut self) -> bool {
+        let Some(r) = self.raw_cd.as_mut() else {
+            return false;
+        };
+        if r.phase == RawPhase::Closed || !r.ready_to_close() {
+            return false;
+        }
+        let toc = r.toc_tracks();
+        let (Some(first), Some(last), Some(lead_out)) =
+            (toc.first(), toc.last(), r.info.toc_lead_out())
+        else {
+            return false;
+        };
+        let record = SessionRecord {
+            number: 1,
+            first_track: u16::from(first.0),
+            last_track: u16::from(last.0),
+            start: first.2,
+            leadout: lead_out.0,
+        };
+        r.phase = RawPhase::Closed;
+        self.tracks = toc
+            .iter()
+            .map(|&(number, control, start, size)| Track {
+                number: u16::from(number),
+                session: 1,
+                start,
+                size,
+                recorded: size,
+                state: TrackState::Closed,
+                track_mode: control,
+                dao: false,
+                packet: false,
+                isrc: None,
+            })
+            .collect();
+        self.sessions = vec![record];
+        self.disc_status = DiscState::Complete;
+        self.refresh();
+        true
+    }
+
+    /// Recomputes the informative fields (`disc_status` blank/appendable, NWA, profile).
     pub fn refresh(&mut self) {
+        self.profile = u16::from(self.current_profile());
         self.disc_status = self.derived_status();
         self.next_writable_address = self.invisible().and_then(|i| self.nwa(&self.tracks[i]));
     }
@@ -221,6 +373,8 @@ impl Medium {
     fn derived_status(&self) -> DiscState {
         if self.disc_status == DiscState::Complete {
             DiscState::Complete
+        } else if self.raw_in_progress() {
+            DiscState::Appendable
         } else if self.sessions.is_empty()
             && self
                 .tracks
@@ -238,11 +392,27 @@ impl Medium {
         if self.format != FORMAT_VERSION {
             return Err(format!("unknown format version {}", self.format));
         }
-        if self.profile != u16::from(self.kind.profile()) {
+        if self.profile != u16::from(self.current_profile()) {
             return Err(format!(
                 "profile {:04X}h does not match kind {}",
                 self.profile, self.kind
             ));
+        }
+        if self.overwrite.is_some()
+            && !(self.kind.is_random_writable() || self.kind == MediaKind::DvdMinusRw)
+        {
+            return Err(format!(
+                "{} cannot be in random-access recording",
+                self.kind
+            ));
+        }
+        if self.spare_blocks > 0 && !self.kind.is_bd() {
+            return Err("spare areas on a medium that is not a BD".into());
+        }
+        if let Some(s) = &self.simulation {
+            if s.simulation.is_some() || s.kind != self.kind {
+                return Err("simulation snapshot does not match the medium".into());
+            }
         }
         if self.capacity_blocks == 0 || self.capacity_blocks > i32::MAX as u32 / 2 {
             return Err(format!("capacity {} out of range", self.capacity_blocks));
@@ -347,6 +517,23 @@ impl Medium {
                 ));
             }
         }
+        if self.kind.is_cd() && !(-45_150..=-151).contains(&self.atip_lead_in_start) {
+            return Err(format!(
+                "ATIP lead-in start {} is not a lead-in LBA",
+                self.atip_lead_in_start
+            ));
+        }
+        if let Some(r) = &self.raw_cd {
+            if !self.kind.is_cd() {
+                return Err("RAW recording state on a medium that is not a CD".into());
+            }
+            if r.store_start != self.atip_lead_in_start || r.next < r.store_start {
+                return Err("RAW recording state does not match the ATIP lead-in start".into());
+            }
+            if (r.phase == RawPhase::Closed) != (self.disc_status == DiscState::Complete) {
+                return Err("RAW recording closed state does not match the disc status".into());
+            }
+        }
         if self.disc_status == DiscState::Complete && self.invisible().is_some() {
             return Err("complete disc with an invisible track".into());
         }
@@ -443,17 +630,44 @@ impl Medium {
     /// Where the track after one ending at `end` starts within the same session.
     fn next_track_start(&self, end: i64) -> i64 {
         if self.kind.is_cd() {
-            end + CD_PREGAP
+            end + self.cd_pregap()
         } else {
             align_up(end, self.kind.ecc_blocks())
         }
     }
 
+    /// CD TAO: the pregap the drive leaves before the next track — page 05h's audio pause
+    /// length when page 05h's track mode is audio (CONTROL bit 2 clear; 150 by default, 0 for
+    /// "gapless" recording), otherwise 150 blocks (2 s).
+    ///
+    /// Spec: `mmc.md` §2.2 (audio pause length), §4.7.
+    fn cd_pregap(&self) -> i64 {
+        let settings = crate::pages::write_settings(&self.page05);
+        if settings.track_mode & 0x04 == 0 {
+            i64::from(crate::pages::audio_pause_blocks(&self.page05))
+        } else {
+            CD_PREGAP
+        }
+    }
+
+    /// True when any block of `lba … lba + blocks` lies in the recorded part of an audio track
+    /// (CONTROL bit 2 clear) of a CD written track at once.
+    pub fn audio_in(&self, lba: i32, blocks: u32) -> bool {
+        let (from, to) = (i64::from(lba), i64::from(lba) + i64::from(blocks));
+        self.kind.is_cd()
+            && self.raw_cd.is_none()
+            && self.tracks.iter().any(|t| {
+                let start = i64::from(t.start);
+                t.track_mode & 0x04 == 0 && start < to && from < start + i64::from(t.recorded)
+            })
+    }
+
     /// Highest track number the medium allows.
     fn max_track_number(&self) -> u16 {
-        match self.kind {
-            MediaKind::CdR | MediaKind::DvdMinusR => MAX_TRACK_NUMBER_CD_DVD_R,
-            MediaKind::DvdPlusR | MediaKind::BdR => u16::MAX - 1,
+        if self.kind.is_cd() || self.kind.is_dvd_minus() {
+            MAX_TRACK_NUMBER_CD_DVD_R
+        } else {
+            u16::MAX - 1
         }
     }
 
@@ -474,6 +688,7 @@ impl Medium {
             track_mode: default_track_mode(self.kind),
             dao: false,
             packet: false,
+            isrc: None,
         });
         true
     }
@@ -482,25 +697,33 @@ impl Medium {
     ///
     /// # Errors
     /// 5/21/02 unless `lba` is the NWA of a writable track (also on a complete disc); 5/2C/00
-    /// for DVD-R disc-at-once without a reservation; 5/21/00 past the end of the medium;
-    /// 5/63/00 past the end of a reserved track.
+    /// for DVD-R disc-at-once without a reservation or while a RAW recording is open; 5/21/00
+    /// past the end of the medium; 5/63/00 past the end of a reserved track.
     pub fn check_write(
         &self,
         lba: i32,
         blocks: u32,
         settings: &WriteSettings,
     ) -> Result<usize, Sense> {
+        if self.raw_in_progress() {
+            return Err(Sense::COMMAND_SEQUENCE_ERROR);
+        }
         let idx = self
             .tracks
             .iter()
             .position(|t| self.nwa(t) == Some(lba))
             .ok_or(Sense::INVALID_ADDRESS_FOR_WRITE)?;
         let t = &self.tracks[idx];
-        if self.kind == MediaKind::DvdMinusR
-            && settings.write_type == WriteType::SessionAtOnce
-            && !t.dao
-        {
+        if self.kind.is_dvd_minus() && settings.write_type == WriteType::SessionAtOnce && !t.dao {
             return Err(Sense::COMMAND_SEQUENCE_ERROR);
+        }
+        // DVD-RW after a minimal blank: no incremental recording (`mmc.md` §1.21: libburn sees
+        // 5/64/00 when feature 0021h is not really usable).
+        if self.kind == MediaKind::DvdMinusRw
+            && !self.incremental_allowed
+            && settings.write_type == WriteType::Packet
+        {
+            return Err(Sense::ILLEGAL_MODE_FOR_THIS_TRACK);
         }
         let end = i64::from(lba) + i64::from(blocks);
         if end > i64::from(self.capacity_blocks) {
@@ -513,6 +736,7 @@ impl Medium {
     }
 
     /// Records that `blocks` blocks were written to track `idx` (after [`Medium::check_write`]).
+    /// With Test Write the track advances but `sectors_written` does not: nothing was recorded.
     pub fn commit_write(&mut self, idx: usize, blocks: u32, settings: &WriteSettings) {
         let kind = self.kind;
         if let Some(t) = self.tracks.get_mut(idx) {
@@ -526,7 +750,9 @@ impl Medium {
             }
             t.recorded = t.recorded.saturating_add(blocks);
         }
-        self.sectors_written = self.sectors_written.saturating_add(u64::from(blocks));
+        if !settings.test_write {
+            self.sectors_written = self.sectors_written.saturating_add(u64::from(blocks));
+        }
         self.refresh();
     }
 
@@ -535,6 +761,10 @@ impl Medium {
     /// # Errors
     /// 5/21/00 LBA OUT OF RANGE for blank, unreadable or non-existent blocks.
     pub fn check_read(&self, lba: i32, blocks: u32) -> Result<(), Sense> {
+        if let Some(before) = &self.simulation {
+            // Simulated blocks were never recorded.
+            return before.check_read(lba, blocks);
+        }
         let mut pos = i64::from(lba);
         let end = pos + i64::from(blocks);
         while pos < end {
@@ -564,13 +794,12 @@ impl Medium {
     ) -> Result<(), ReserveError> {
         let idx = self
             .invisible()
-            .filter(|_| !self.is_complete())
+            .filter(|_| !self.is_complete() && !self.raw_in_progress())
             .ok_or(ReserveError::Sense(Sense::COMMAND_SEQUENCE_ERROR))?;
         if self.tracks[idx].recorded != 0 {
             return Err(ReserveError::Sense(Sense::COMMAND_SEQUENCE_ERROR));
         }
-        let dao =
-            self.kind == MediaKind::DvdMinusR && settings.write_type == WriteType::SessionAtOnce;
+        let dao = self.kind.is_dvd_minus() && settings.write_type == WriteType::SessionAtOnce;
         if dao && self.disc_status != DiscState::Blank {
             return Err(ReserveError::Sense(Sense::COMMAND_SEQUENCE_ERROR));
         }
@@ -625,7 +854,7 @@ impl Medium {
     /// # Errors
     /// 5/2C/00 on a complete disc; [`CloseError::NoSuchTrack`] for a track that does not exist.
     pub fn close_track(&mut self, number: u16) -> Result<(), CloseError> {
-        if self.is_complete() {
+        if self.is_complete() || self.raw_in_progress() {
             return Err(CloseError::Sense(Sense::COMMAND_SEQUENCE_ERROR));
         }
         let idx = match self.track_index(number) {
@@ -650,7 +879,10 @@ impl Medium {
             TrackState::Reserved => t.state = TrackState::Closed,
             TrackState::Invisible if t.recorded == 0 => {}
             TrackState::Invisible => {
-                t.size = if kind.is_cd() {
+                t.size = if kind.is_cd() && t.track_mode & 0x04 == 0 {
+                    // Audio: the pause before the next track follows the samples directly.
+                    t.recorded
+                } else if kind.is_cd() {
                     t.recorded.saturating_add(CD_RUN_OUT)
                 } else {
                     align_up(i64::from(t.recorded), kind.ecc_blocks()) as u32
@@ -670,8 +902,19 @@ impl Medium {
     /// # Errors
     /// 5/2C/00 on a complete disc; 5/2C/04 when the open session is empty (finalizing an
     /// appendable disc with an empty last session is allowed: it only completes the disc).
+    ///
+    /// A simulated (Test Write) session is not recorded: once it closes, the medium returns to
+    /// its state before the simulation.
     pub fn close_session(&mut self, finalize: bool) -> Result<(), Sense> {
-        if self.is_complete() {
+        let closed = self.close_session_recorded(finalize);
+        if closed.is_ok() {
+            self.end_simulation();
+        }
+        closed
+    }
+
+    fn close_session_recorded(&mut self, finalize: bool) -> Result<(), Sense> {
+        if self.is_complete() || self.raw_in_progress() {
             return Err(Sense::COMMAND_SEQUENCE_ERROR);
         }
         let open = self.sessions.len() as u16 + 1;
@@ -751,17 +994,17 @@ impl Medium {
     ) -> Option<bool> {
         let by_page05 = settings.multi_session != MultiSession::NextSessionAllowed;
         match (self.kind, function) {
-            (MediaKind::CdR, CloseFunction::CloseSession) => Some(by_page05),
+            (MediaKind::CdR | MediaKind::CdRw, CloseFunction::CloseSession) => Some(by_page05),
             (
-                MediaKind::DvdMinusR,
+                MediaKind::DvdMinusR | MediaKind::DvdMinusRw,
                 CloseFunction::CloseSession | CloseFunction::CloseIntermediateBorder,
             ) => Some(by_page05),
             (
-                MediaKind::DvdPlusR,
+                MediaKind::DvdPlusR | MediaKind::DvdPlusRDl,
                 CloseFunction::CloseSession | CloseFunction::CloseSessionExtendedLeadOut,
             ) => Some(false),
             (
-                MediaKind::DvdPlusR,
+                MediaKind::DvdPlusR | MediaKind::DvdPlusRDl,
                 CloseFunction::FinalizeMinimumRadius | CloseFunction::FinalizeDisc,
             ) => Some(true),
             (MediaKind::BdR, CloseFunction::CloseSession) => Some(false),
@@ -775,6 +1018,9 @@ impl Medium {
     pub fn synchronize(&mut self, settings: &WriteSettings) -> bool {
         if self.is_complete() {
             return false;
+        }
+        if self.raw_in_progress() {
+            return self.close_raw();
         }
         let mut changed = false;
         if self.kind.is_cd() && settings.write_type == WriteType::TrackAtOnce {
@@ -817,10 +1063,10 @@ impl Medium {
             (self.sessions.len() as u16, 3)
         } else {
             let open = self.sessions.len() as u16 + 1;
-            let content = self
-                .tracks
-                .iter()
-                .any(|t| t.session == open && (t.state != TrackState::Invisible || t.recorded > 0));
+            let content = self.raw_in_progress()
+                || self.tracks.iter().any(|t| {
+                    t.session == open && (t.state != TrackState::Invisible || t.recorded > 0)
+                });
             (open, if content { 1 } else { 0 })
         };
         let in_last: Vec<&Track> = self
@@ -887,9 +1133,10 @@ pub(crate) enum CloseError {
 
 /// The track mode of a blank track: CD 4 (data uninterrupted), DVD-R 5 (incremental), others 4.
 fn default_track_mode(kind: MediaKind) -> u8 {
-    match kind {
-        MediaKind::DvdMinusR => 5,
-        MediaKind::CdR | MediaKind::DvdPlusR | MediaKind::BdR => 4,
+    if kind.is_dvd_minus() {
+        5
+    } else {
+        4
     }
 }
 
@@ -926,6 +1173,7 @@ mod tests {
             multi_session: multi,
             track_mode: 4,
             data_block_type: DataBlockType::Mode1,
+            test_write: false,
         }
     }
 

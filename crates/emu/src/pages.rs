@@ -7,7 +7,7 @@
 //! | Page | Length | Owner | Changeable |
 //! |---|---|---|---|
 //! | 01h Read/Write Error Recovery | 0Ah | drive | TB, RC, PER, DTE, DCR, read and write retry counts |
-//! | 05h Write Parameters | 32h | medium | every field except Test Write |
+//! | 05h Write Parameters | 32h | medium | every field; Test Write only on CD-R/RW and DVD-R/RW (sequential) |
 //! | 08h Caching | 0Ah | drive | nothing (WCE = 1, RCD = 0) |
 //! | 1Ah Power Condition | 0Ah | drive | Idle, Standby, both timers |
 //! | 1Dh Timeout and Protect | 0Ah | drive | G3Enable, TMOE, DISP, SWPP, the three timeouts |
@@ -22,17 +22,25 @@
 //!   once (so the default minimum timeouts are 0 s); SWPP is stored, not enforced.
 //! * **Page 05h** belongs to the medium: its current values live in `medium.json`, a new disc
 //!   starts from the defaults of its kind; without a medium the CD-R defaults are shown. Test
-//!   Write is not changeable (no simulation). Accepted combinations (everything else is
-//!   5/26/00, so cdrecord-style trial MODE SELECTs fail honestly, `mmc.md` §1.5, §2.2):
-//!   - CD-R: write type 1 (TAO) or 0 (packet), data block type 8 (Mode 1), a data track mode;
-//!   - DVD-R: write type 0 (incremental) or 2 (disc at once), data block type 8;
-//!   - DVD+R, BD-R: write type 0 with data block type 8 (growisofs sends page 05h to every
-//!     profile; the values do not change the recording).
+//!   Write (simulation, see the `rewritable` module) is changeable on CD-R, CD-RW, DVD-R and
+//!   DVD-RW in sequential recording, not with write type RAW. Accepted combinations
+//!   (everything else is 5/26/00, so cdrecord-style trial MODE SELECTs fail honestly,
+//!   `mmc.md` §1.5, §2.2):
+//!   - CD-R/RW: write type 1 (TAO) or 0 (packet), data block type 8 (Mode 1), a data track
+//!     mode; write type 1 with data block type 0 (raw 2352-byte audio blocks) and an audio
+//!     track mode 0–3 (audio track at once); or write type 3 (RAW) with a data block type
+//!     the drive's `raw_data_block_types` lists (1, 2, 3 by default; track mode and
+//!     multi-session are not checked: in RAW the host's sub-channel says everything);
+//!   - DVD-R, DVD-RW: write type 0 (incremental) or 2 (disc at once), data block type 8;
+//!   - DVD+R, DVD+R DL, DVD+RW, DVD-RAM, BD-R, BD-RE: write type 0 with data block type 8
+//!     (growisofs sends page 05h to every profile; the values do not change the recording).
 //!
-//!   Write types 3 (RAW) and 4 (layer jump; no DL media are emulated) are refused everywhere.
-//! * **Page 2Ah** is derived: the write speed descriptors of the loaded medium (CD-R 48×, 32×,
-//!   24×, 16×; DVD±R 16×, 8×, 4×; BD-R 8×, 6×, 4×, 2×; none without a medium), the fastest one
-//!   as maximum / current / selected write speed, and Lock State = the PREVENT state.
+//!   Write type 3 (RAW) is refused on DVD/BD, write type 4 (layer jump; no DL media are
+//!   emulated) everywhere.
+//! * **Page 2Ah** is derived: the rated write speeds of the loaded medium as descriptors (the
+//!   `speed` module; none without a medium), the fastest as maximum read and write speed, the
+//!   selected one (SET CD SPEED / SET STREAMING, rounded down) as current write speed and
+//!   current write speed selected, and Lock State = the PREVENT state.
 //! * **Saved values** are the drive's non-volatile power-on set. The emulator keeps that copy
 //!   read-only: it equals the default copy for every page, MODE SENSE reports PS = 0 for every
 //!   page (no page is savable), and MODE SELECT with SP = 1 is refused with 5/24/00 INVALID
@@ -48,7 +56,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dispatch::Failure;
 use crate::model::WriteSettings;
-use crate::MediaKind;
+use crate::{speed, MediaKind};
 
 /// Page code of the Read/Write Error Recovery page.
 pub(crate) const PAGE01_CODE: u8 = 0x01;
@@ -90,13 +98,6 @@ const DVD_LINK_AND_PACKET: u8 = 16;
 const BUFFER_KIB: u16 = 4096;
 /// Page 2Ah loading mechanism type 1: tray (`mmc.md` §2.6).
 const LOADING_TRAY: u8 = 1;
-/// CD write speeds, kB/s (1× = 176.4 kB/s, `mmc.md` §0): 48×, 32×, 24×, 16×.
-const CD_WRITE_SPEEDS_KBPS: [u16; 4] = [8_467, 5_645, 4_234, 2_822];
-/// DVD write speeds, kB/s (1× = 1 385 kB/s): 16×, 8×, 4×.
-const DVD_WRITE_SPEEDS_KBPS: [u16; 3] = [22_160, 11_080, 5_540];
-/// BD write speeds, kB/s (1× = 4 495.5 kB/s): 8×, 6×, 4×, 2×.
-const BD_WRITE_SPEEDS_KBPS: [u16; 4] = [35_964, 26_973, 17_982, 8_991];
-
 // ---------------------------------------------------------------------------------------------
 // Drive pages 01h, 08h, 1Ah, 1Dh
 // ---------------------------------------------------------------------------------------------
@@ -419,6 +420,8 @@ pub(crate) struct PageContext<'a> {
     pub drive: &'a DrivePages,
     /// PREVENT ALLOW MEDIUM REMOVAL state (page 2Ah Lock State).
     pub locked: bool,
+    /// The host's write speed request (kB/s, `None` = maximum; page 2Ah selected speed).
+    pub requested_write_speed_kbps: Option<u32>,
 }
 
 /// Copy `pc` of page `code` (page_0 format with its 2-byte header, PS = 0), `None` when the
@@ -442,7 +445,11 @@ pub(crate) fn current_page(code: u8, ctx: &PageContext<'_>) -> Option<Vec<u8>> {
             Some(p) => p.to_vec(),
             None => default_page05(ctx.kind.unwrap_or(NO_MEDIUM_PAGE05)),
         }),
-        PAGE2A_CODE => Some(capabilities_page(ctx.kind, ctx.locked)),
+        PAGE2A_CODE => Some(capabilities_page(
+            ctx.kind,
+            ctx.locked,
+            ctx.requested_write_speed_kbps,
+        )),
         _ => ctx.drive.get(code).map(<[u8]>::to_vec),
     }
 }
@@ -451,7 +458,7 @@ pub(crate) fn current_page(code: u8, ctx: &PageContext<'_>) -> Option<Vec<u8>> {
 fn default_page(code: u8, ctx: &PageContext<'_>) -> Option<Vec<u8>> {
     match code {
         PAGE05_CODE => Some(default_page05(ctx.kind.unwrap_or(NO_MEDIUM_PAGE05))),
-        PAGE2A_CODE => Some(capabilities_page(ctx.kind, false)),
+        PAGE2A_CODE => Some(capabilities_page(ctx.kind, false, None)),
         _ => default_drive_page(code),
     }
 }
@@ -459,7 +466,7 @@ fn default_page(code: u8, ctx: &PageContext<'_>) -> Option<Vec<u8>> {
 /// Changeable-values mask of page `code` (same length as the current page).
 pub(crate) fn changeable_page(code: u8, kind: Option<MediaKind>) -> Option<Vec<u8>> {
     match code {
-        PAGE05_CODE => Some(changeable_page05()),
+        PAGE05_CODE => Some(changeable_page05(kind.unwrap_or(NO_MEDIUM_PAGE05))),
         PAGE2A_CODE => Some(changeable_capabilities(kind)),
         _ => changeable_drive_page(code),
     }
@@ -516,28 +523,34 @@ impl PendingPages {
 /// The default (and initial) page 05h for a blank `kind` (52 bytes).
 ///
 /// CD-R: TAO, no next session, track mode 4, Mode 1, pause 150. DVD-R: incremental, LS_V
-/// with link size 16, FP with packet size 16, track mode 5, Mode 1. DVD+R, BD-R: write type
-/// 0, track mode 4, Mode 1.
+/// with link size 16, variable packets (FP = 0), track mode 5, Mode 1. DVD+R, BD-R: write
+/// type 0, track mode 4, Mode 1.
 pub(crate) fn default_page05(kind: MediaKind) -> Vec<u8> {
     let mut p = WriteParametersPage::new_default();
     p.set_data_block_type(DataBlockType::Mode1);
     p.set_multi_session(MultiSession::NoNextSession);
     p.set_session_format(SessionFormat::CdDaOrCdRom);
     match kind {
-        MediaKind::CdR => {
+        MediaKind::CdR | MediaKind::CdRw => {
             p.set_write_type(WriteType::TrackAtOnce);
             p.set_track_mode(4);
             p.set_audio_pause_length(AUDIO_PAUSE_BLOCKS);
         }
-        MediaKind::DvdMinusR => {
+        MediaKind::DvdMinusR | MediaKind::DvdMinusRw => {
+            // Variable packets (FP = 0) until a host selects fixed ones: growisofs refuses a
+            // blank DVD-R track that READ TRACK INFORMATION reports with FP = 1 ("track is
+            // formatted for fixed packet size"); libburn sets FP itself (`mmc.md` §2.2).
             p.set_write_type(WriteType::Packet);
             p.set_ls_v(true);
             p.set_link_size(DVD_LINK_AND_PACKET);
-            p.set_fp(true);
-            p.set_packet_size(u32::from(DVD_LINK_AND_PACKET));
             p.set_track_mode(5);
         }
-        MediaKind::DvdPlusR | MediaKind::BdR => {
+        MediaKind::DvdPlusR
+        | MediaKind::DvdPlusRDl
+        | MediaKind::DvdPlusRw
+        | MediaKind::DvdRam
+        | MediaKind::BdR
+        | MediaKind::BdRe => {
             p.set_write_type(WriteType::Packet);
             p.set_track_mode(4);
         }
@@ -545,10 +558,12 @@ pub(crate) fn default_page05(kind: MediaKind) -> Vec<u8> {
     p.into_inner()
 }
 
-/// The changeable-values mask of page 05h: every field except Test Write (and PS).
-pub(crate) fn changeable_page05() -> Vec<u8> {
+/// The changeable-values mask of page 05h for `kind`: every field (not PS); Test Write only
+/// where simulation is supported ([`MediaKind::supports_test_write`]).
+pub(crate) fn changeable_page05(kind: MediaKind) -> Vec<u8> {
     let mut p = WriteParametersPage::new_default();
     p.set_bufe(true);
+    p.set_test_write(kind.supports_test_write());
     p.set_ls_v(true);
     p.set_write_type(WriteType::Unknown(0x0F));
     p.set_multi_session(MultiSession::Unknown(0x03));
@@ -578,14 +593,22 @@ pub(crate) fn write_settings(page05: &[u8]) -> WriteSettings {
             multi_session: p.multi_session(),
             track_mode: p.track_mode(),
             data_block_type: p.data_block_type(),
+            test_write: p.test_write(),
         },
         Err(_) => WriteSettings {
             write_type: WriteType::Packet,
             multi_session: MultiSession::NoNextSession,
             track_mode: 4,
             data_block_type: DataBlockType::Mode1,
+            test_write: false,
         },
     }
+}
+
+/// The session format byte (page 05h byte 8: 00h CD-DA/CD-ROM, 10h CD-I, 20h CD-ROM XA), 0
+/// when the bytes are not a page 05h.
+pub(crate) fn session_format(page05: &[u8]) -> u8 {
+    WriteParametersPage::new_checked(page05).map_or(0, |p| u8::from(p.session_format()))
 }
 
 /// True when `bytes` is exactly one page 05h of [`PAGE05_LEN`] bytes.
@@ -606,10 +629,21 @@ pub(crate) fn fixed_packet_size(page05: &[u8]) -> Option<u32> {
 /// Checks that `page` (a whole page 05h) holds a combination `kind` supports; `offset` is the
 /// page's position in the parameter list (for the field pointer).
 ///
+/// `raw_types` are the data block types the drive accepts with write type 3 (RAW) on CD;
+/// `test_write_ok` says whether the medium in its current recording mode can simulate
+/// (a DVD-RW in restricted overwrite cannot).
+///
 /// # Errors
-/// 5/26/00 INVALID FIELD IN PARAMETER LIST pointing at the write type (page byte 2 bit 3),
-/// multi-session (byte 3 bit 7), track mode (byte 3 bit 3) or data block type (byte 4 bit 3).
-pub(crate) fn check_page05(kind: MediaKind, page: &[u8], offset: usize) -> Result<(), Failure> {
+/// 5/26/00 INVALID FIELD IN PARAMETER LIST pointing at Test Write (page byte 2 bit 4: not
+/// supported here, or with write type RAW), the write type (byte 2 bit 3), multi-session
+/// (byte 3 bit 7), track mode (byte 3 bit 3) or data block type (byte 4 bit 3).
+pub(crate) fn check_page05(
+    kind: MediaKind,
+    page: &[u8],
+    offset: usize,
+    raw_types: &[u8],
+    test_write_ok: bool,
+) -> Result<(), Failure> {
     let field = |byte: usize, bit: u8| {
         Failure::parameter_field(u16::try_from(offset + byte).unwrap_or(u16::MAX), Some(bit))
     };
@@ -617,62 +651,132 @@ pub(crate) fn check_page05(kind: MediaKind, page: &[u8], offset: usize) -> Resul
     if let MultiSession::Unknown(_) = p.multi_session() {
         return Err(field(3, 7));
     }
+    if p.test_write() && (!test_write_ok || p.write_type() == WriteType::Raw) {
+        return Err(field(2, 4));
+    }
+    if kind.is_cd() && p.write_type() == WriteType::Raw {
+        if raw_types.is_empty() {
+            return Err(field(2, 3));
+        }
+        if !raw_types.contains(&u8::from(p.data_block_type())) {
+            return Err(field(4, 3));
+        }
+        return Ok(());
+    }
     let write_type_ok = match kind {
-        MediaKind::CdR => matches!(p.write_type(), WriteType::TrackAtOnce | WriteType::Packet),
-        MediaKind::DvdMinusR => {
+        MediaKind::CdR | MediaKind::CdRw => {
+            matches!(p.write_type(), WriteType::TrackAtOnce | WriteType::Packet)
+        }
+        MediaKind::DvdMinusR | MediaKind::DvdMinusRw => {
             matches!(p.write_type(), WriteType::Packet | WriteType::SessionAtOnce)
         }
-        MediaKind::DvdPlusR | MediaKind::BdR => p.write_type() == WriteType::Packet,
+        MediaKind::DvdPlusR
+        | MediaKind::DvdPlusRDl
+        | MediaKind::DvdPlusRw
+        | MediaKind::DvdRam
+        | MediaKind::BdR
+        | MediaKind::BdRe => p.write_type() == WriteType::Packet,
     };
     if !write_type_ok {
         return Err(field(2, 3));
     }
-    if p.data_block_type() != DataBlockType::Mode1 {
+    // Audio track at once: raw 2352-byte blocks (DBT 0) with an audio track mode.
+    let audio = kind.is_cd()
+        && p.write_type() == WriteType::TrackAtOnce
+        && p.data_block_type() == DataBlockType::Raw;
+    if p.data_block_type() != DataBlockType::Mode1 && !audio {
         return Err(field(4, 3));
     }
-    // A data block type of data needs a data track mode (CONTROL bit 2).
-    if kind.is_cd() && p.track_mode() & 0x04 == 0 {
-        return Err(field(3, 3));
+    if kind.is_cd() {
+        // CONTROL bit 2 = data; audio tracks are 2-channel (modes 0–3).
+        let track_mode_ok = if audio {
+            p.track_mode() & 0x0C == 0
+        } else {
+            p.track_mode() & 0x04 != 0
+        };
+        if !track_mode_ok {
+            return Err(field(3, 3));
+        }
     }
     Ok(())
+}
+
+/// True when page 05h selects audio track at once (write type 1, data block type 0).
+pub(crate) fn is_audio_track_at_once(page05: &[u8]) -> bool {
+    let s = write_settings(page05);
+    s.write_type == WriteType::TrackAtOnce && s.data_block_type == DataBlockType::Raw
+}
+
+/// Page 05h audio pause length (bytes 14–15), 150 when the bytes are not a page 05h.
+///
+/// Units: blocks.
+pub(crate) fn audio_pause_blocks(page05: &[u8]) -> u32 {
+    WriteParametersPage::new_checked(page05).map_or(u32::from(AUDIO_PAUSE_BLOCKS), |p| {
+        u32::from(p.audio_pause_length())
+    })
+}
+
+/// The ISRC of page 05h (bytes 33–44) when TCVAL is set and it is printable ASCII.
+pub(crate) fn isrc(page05: &[u8]) -> Option<String> {
+    let p = WriteParametersPage::new_checked(page05).ok()?;
+    p.tcval().then(|| ascii(p.isrc())).flatten()
+}
+
+/// The media catalog number of page 05h (bytes 17–29) when MCVAL is set and it is printable
+/// ASCII.
+pub(crate) fn media_catalog_number(page05: &[u8]) -> Option<String> {
+    let p = WriteParametersPage::new_checked(page05).ok()?;
+    p.mcval().then(|| ascii(p.media_catalog_number())).flatten()
+}
+
+/// `bytes` as text when every byte is printable ASCII.
+fn ascii(bytes: &[u8]) -> Option<String> {
+    bytes
+        .iter()
+        .all(|b| b.is_ascii_graphic())
+        .then(|| String::from_utf8_lossy(bytes).into_owned())
 }
 
 // ---------------------------------------------------------------------------------------------
 // Page 2Ah
 // ---------------------------------------------------------------------------------------------
 
-/// The write speeds page 2Ah lists for `kind`, fastest first (none without a medium).
-///
-/// Units: kB/s.
-fn write_speeds_kbps(kind: Option<MediaKind>) -> &'static [u16] {
-    match kind {
-        None => &[],
-        Some(MediaKind::CdR) => &CD_WRITE_SPEEDS_KBPS,
-        Some(MediaKind::DvdMinusR | MediaKind::DvdPlusR) => &DVD_WRITE_SPEEDS_KBPS,
-        Some(MediaKind::BdR) => &BD_WRITE_SPEEDS_KBPS,
-    }
-}
-
-/// Page 2Ah: reads CD-R, DVD-ROM, DVD-R; writes CD-R and DVD-R; BUF, multi-session, Mode 2
-/// Form 1; tray with eject and lock, Lock State = `locked`; 4 MiB buffer; one CLV write speed
-/// descriptor per speed of `kind`, the fastest also as maximum / current read and write speed
-/// and as current write speed selected (all 0 without a medium).
-pub(crate) fn capabilities_page(kind: Option<MediaKind>, locked: bool) -> Vec<u8> {
-    let speeds = write_speeds_kbps(kind);
+/// Page 2Ah: reads CD-R/RW, DVD-ROM, DVD-R, DVD-RAM; writes CD-R/RW, DVD-R, DVD-RAM; Test
+/// Write; BUF, multi-session, Mode 2 Form 1; tray with eject and lock, Lock State = `locked`;
+/// 4 MiB buffer; one CLV write speed descriptor per rated speed of `kind` (the `speed`
+/// module), the fastest as maximum write speed, the read speed as maximum and current read
+/// speed, the one selected for `requested` (kB/s, `None` = maximum) as current write speed and
+/// current write speed selected (all 0 without a medium).
+pub(crate) fn capabilities_page(
+    kind: Option<MediaKind>,
+    locked: bool,
+    requested: Option<u32>,
+) -> Vec<u8> {
+    let kbps16 = |v: u32| u16::try_from(v).unwrap_or(u16::MAX);
+    let speeds: &[u32] = kind.map_or(&[], speed::write_speeds_kbps);
     let descriptors: Vec<WriteSpeedDescriptor> = speeds
         .iter()
         .map(|&s| WriteSpeedDescriptor {
             rotation_control: 0,
-            write_speed_kbps: s,
+            write_speed_kbps: kbps16(s),
         })
         .collect();
-    let fastest = speeds.first().copied().unwrap_or(0);
+    let fastest = kbps16(speeds.first().copied().unwrap_or(0));
+    let selected = kind.map_or(0, |k| {
+        kbps16(speed::selected_write_speed_kbps(k, requested))
+    });
+    let read = kind.map_or(0, |k| kbps16(speed::read_speed_kbps(k)));
     let mut p = CapabilitiesPage::new_zeroed(&descriptors);
     p.set_cd_r_read(true);
+    p.set_cd_rw_read(true);
     p.set_dvd_rom_read(true);
     p.set_dvd_r_read(true);
+    p.set_dvd_ram_read(true);
     p.set_cd_r_write(true);
+    p.set_cd_rw_write(true);
     p.set_dvd_r_write(true);
+    p.set_dvd_ram_write(true);
+    p.set_test_write(true);
     p.set_buf(true);
     p.set_multi_session(true);
     p.set_mode2_form1(true);
@@ -680,18 +784,18 @@ pub(crate) fn capabilities_page(kind: Option<MediaKind>, locked: bool) -> Vec<u8
     p.set_eject(true);
     p.set_lock(true);
     p.set_lock_state(locked);
-    p.set_max_read_speed_kbps(fastest);
-    p.set_current_read_speed_kbps(fastest);
+    p.set_max_read_speed_kbps(read);
+    p.set_current_read_speed_kbps(read);
     p.set_buffer_size_kib(BUFFER_KIB);
     p.set_max_write_speed_kbps(fastest);
-    p.set_current_write_speed_kbps(fastest);
-    p.set_current_write_speed_selected(fastest);
+    p.set_current_write_speed_kbps(selected);
+    p.set_current_write_speed_selected(selected);
     p.into_inner()
 }
 
 /// Page 2Ah changeable mask: nothing changeable (header only, same length as the page).
 fn changeable_capabilities(kind: Option<MediaKind>) -> Vec<u8> {
-    let mut p = capabilities_page(kind, false);
+    let mut p = capabilities_page(kind, false, None);
     for b in p.iter_mut().skip(2) {
         *b = 0;
     }
@@ -708,6 +812,7 @@ mod tests {
             page05: None,
             drive,
             locked: false,
+            requested_write_speed_kbps: None,
         }
     }
 
@@ -716,16 +821,52 @@ mod tests {
         for kind in MediaKind::ALL {
             let p = default_page05(kind);
             assert_eq!(p.len(), PAGE05_LEN);
-            assert!(check_page05(kind, &p, 0).is_ok(), "{kind}");
+            assert!(
+                check_page05(kind, &p, 0, &[1, 2, 3], kind.supports_test_write()).is_ok(),
+                "{kind}"
+            );
         }
     }
 
     #[test]
-    fn changeable_mask_excludes_test_write() {
-        let m = changeable_page05();
+    fn changeable_mask_has_test_write_only_where_simulation_works() {
+        let m = changeable_page05(MediaKind::DvdPlusR);
         assert_eq!(&m[..2], &[0x05, 0x32]);
         assert_eq!(m[2], 0x6F, "BUFE, LS_V, write type; not Test Write");
         assert_eq!(m[3], 0xFF);
+        for kind in [
+            MediaKind::CdR,
+            MediaKind::CdRw,
+            MediaKind::DvdMinusR,
+            MediaKind::DvdMinusRw,
+        ] {
+            assert_eq!(
+                changeable_page05(kind)[2],
+                0x7F,
+                "{kind}: Test Write (10h) too"
+            );
+        }
+        for kind in [
+            MediaKind::BdR,
+            MediaKind::BdRe,
+            MediaKind::DvdPlusRw,
+            MediaKind::DvdRam,
+        ] {
+            assert_eq!(changeable_page05(kind)[2], 0x6F, "{kind}");
+        }
+    }
+
+    #[test]
+    fn test_write_is_refused_with_raw_and_where_not_supported() {
+        let mut p = WriteParametersPage::new_checked(default_page05(MediaKind::CdR)).unwrap();
+        p.set_test_write(true);
+        let page = p.into_inner();
+        assert!(check_page05(MediaKind::CdR, &page, 0, &[1, 2, 3], true).is_ok());
+        assert!(check_page05(MediaKind::CdR, &page, 0, &[1, 2, 3], false).is_err());
+        let mut p = WriteParametersPage::new_checked(page).unwrap();
+        p.set_write_type(WriteType::Raw);
+        p.set_data_block_type(DataBlockType::RawPwRaw);
+        assert!(check_page05(MediaKind::CdR, &p.into_inner(), 0, &[1, 2, 3], true).is_err());
     }
 
     #[test]
@@ -820,11 +961,12 @@ mod tests {
     fn capabilities_page_has_the_speeds_of_the_medium() {
         for (kind, n) in [
             (None, 0),
-            (Some(MediaKind::CdR), 4),
-            (Some(MediaKind::DvdPlusR), 3),
-            (Some(MediaKind::BdR), 4),
+            (Some(MediaKind::CdR), 7),
+            (Some(MediaKind::DvdPlusR), 5),
+            (Some(MediaKind::BdR), 5),
+            (Some(MediaKind::BdRe), 2),
         ] {
-            let p = capabilities_page(kind, false);
+            let p = capabilities_page(kind, false, None);
             assert_eq!(p.len(), 32 + 4 * n);
             assert_eq!(p[0], 0x2A);
             assert_eq!(usize::from(p[1]), p.len() - 2);
@@ -832,7 +974,14 @@ mod tests {
             assert_eq!(&c[..2], &p[..2]);
             assert!(c[2..].iter().all(|&b| b == 0));
         }
-        assert_eq!(capabilities_page(None, true)[6] & 0x02, 0x02, "lock state");
+        assert_eq!(
+            capabilities_page(None, true, None)[6] & 0x02,
+            0x02,
+            "lock state"
+        );
+        let p = capabilities_page(Some(MediaKind::CdR), false, Some(7_000));
+        assert_eq!(&p[28..30], &5_645u16.to_be_bytes(), "selected 32x");
+        assert_eq!(&p[18..20], &8_467u16.to_be_bytes(), "maximum 48x");
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! The drive directory on disk: `drive.json` (identity, loaded medium, drive mode pages),
-//! `medium.json` (the recording state of the loaded medium), `medium.img` (sparse user data,
-//! LBA × 2048), the `.lock` file and the `shelf/` of ejected or replaced discs.
+//! The drive directory on disk: `drive.json` (identity, loaded medium, drive mode pages, raw
+//! data block types), `medium.json` (the recording state of the loaded medium), `medium.img`
+//! (sparse user data, LBA × 2048), `medium.raw` (CD written in RAW mode: sparse 2352 + 96
+//! bytes per block from the ATIP lead-in start), the `.lock` file and the `shelf/` of ejected
+//! or replaced discs.
 //!
 //! Invariants: JSON files are replaced atomically (write `*.tmp`, then rename), so a crash
 //! leaves either the old or the new state; a disc is never deleted, only moved to
@@ -37,6 +39,28 @@ pub(crate) struct DriveFile {
     /// file predates them.
     #[serde(default)]
     pub mode_pages: DrivePages,
+    /// Page 05h data block types the drive accepts with write type 3 (RAW): a subset of 1, 2,
+    /// 3 in ascending order; empty = no RAW writing. Default all three.
+    #[serde(default = "default_raw_data_block_types")]
+    pub raw_data_block_types: Vec<u8>,
+    /// The write speed the host last asked for with SET CD SPEED / SET STREAMING (kB/s;
+    /// `None` = maximum); each medium gets it rounded down to one of its rated speeds.
+    #[serde(default)]
+    pub requested_write_speed_kbps: Option<u32>,
+    /// Polls a long operation started with Immed (and a DVD+RW background format) lasts; 0 =
+    /// done at once (see the `operation` module).
+    #[serde(default = "default_long_operation_polls")]
+    pub long_operation_polls: u32,
+}
+
+fn default_long_operation_polls() -> u32 {
+    crate::operation::DEFAULT_LONG_OPERATION_POLLS
+}
+
+/// The raw data block types a drive accepts unless configured: 1 (PQ 16), 2 (packed R–W), 3
+/// (raw P–W).
+pub(crate) fn default_raw_data_block_types() -> Vec<u8> {
+    vec![1, 2, 3]
 }
 
 impl DriveFile {
@@ -53,6 +77,9 @@ impl DriveFile {
             ),
             loaded: None,
             mode_pages: DrivePages::default(),
+            raw_data_block_types: default_raw_data_block_types(),
+            requested_write_speed_kbps: None,
+            long_operation_polls: default_long_operation_polls(),
         }
     }
 }
@@ -99,9 +126,23 @@ impl Store {
         self.dir.join("medium.img")
     }
 
-    /// True when `medium.json` or `medium.img` exists.
+    /// `PATH/medium.raw`.
+    pub fn medium_raw(&self) -> PathBuf {
+        self.dir.join("medium.raw")
+    }
+
+    /// `PATH/medium.cdda`: the audio blocks of a CD written track at once, 2352 bytes of
+    /// samples per block at `lba × 2352`.
+    pub fn medium_cdda(&self) -> PathBuf {
+        self.dir.join("medium.cdda")
+    }
+
+    /// True when `medium.json`, `medium.img`, `medium.raw` or `medium.cdda` exists.
     pub fn has_medium_files(&self) -> bool {
-        self.medium_json().exists() || self.medium_img().exists()
+        self.medium_json().exists()
+            || self.medium_img().exists()
+            || self.medium_raw().exists()
+            || self.medium_cdda().exists()
     }
 
     /// Creates the directory and takes the exclusive lock.
@@ -146,6 +187,14 @@ impl Store {
         d.mode_pages
             .validate()
             .map_err(|msg| EmuError::state(&path, msg))?;
+        if !d.raw_data_block_types.iter().all(|t| (1..=3).contains(t))
+            || !d.raw_data_block_types.windows(2).all(|w| w[0] < w[1])
+        {
+            return Err(EmuError::state(
+                &path,
+                "raw_data_block_types must be ascending values from 1, 2, 3",
+            ));
+        }
         Ok(Some(d))
     }
 
@@ -205,8 +254,47 @@ impl Store {
             .map_err(|e| EmuError::io(&path, e))
     }
 
-    /// Moves `medium.json` and `medium.img` to `shelf/<n>-<kind>/` (n = one more than the
-    /// highest number on the shelf) and returns that directory.
+    /// Opens `medium.raw` for reading and writing, creating it when `create` (an existing
+    /// file is kept: it belongs to the loaded medium).
+    ///
+    /// # Errors
+    /// [`EmuError::State`] when it is missing and not to be created; [`EmuError::Io`].
+    pub fn open_raw(&self, create: bool) -> Result<File, EmuError> {
+        let path = self.medium_raw();
+        if !create && !path.exists() {
+            return Err(EmuError::state(
+                &path,
+                "the loaded medium's raw store medium.raw is missing",
+            ));
+        }
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(create)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| EmuError::io(&path, e))
+    }
+
+    /// Opens `medium.cdda` for reading and writing, creating it (an existing file is kept: it
+    /// belongs to the loaded medium).
+    ///
+    /// # Errors
+    /// [`EmuError::Io`].
+    pub fn open_cdda(&self) -> Result<File, EmuError> {
+        let path = self.medium_cdda();
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| EmuError::io(&path, e))
+    }
+
+    /// Moves `medium.json`, `medium.img`, `medium.raw` and `medium.cdda` to
+    /// `shelf/<n>-<kind>/` (n = one more than the highest number on the shelf) and returns that
+    /// directory.
     ///
     /// # Errors
     /// [`EmuError::Io`].
@@ -229,6 +317,8 @@ impl Store {
         for (from, name) in [
             (self.medium_json(), "medium.json"),
             (self.medium_img(), "medium.img"),
+            (self.medium_raw(), "medium.raw"),
+            (self.medium_cdda(), "medium.cdda"),
         ] {
             if from.exists() {
                 fs::rename(&from, slot.join(name)).map_err(|e| EmuError::io(&from, e))?;

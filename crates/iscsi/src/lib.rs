@@ -11,8 +11,12 @@
 //!   ([`negotiation::Negotiator`]) with the RFC 7143 result functions.
 //! - [`send_targets`]: SendTargets requests and responses.
 //! - [`chap`]: CHAP with MD5, one-way and mutual, for both sides.
+//! - [`initiator`]: an initiator over `std::net::TcpStream` ([`initiator::IscsiTransport`]);
+//!   the IO lives there, outside the codec modules.
+//! - [`target`]: a target over `std::net::TcpListener` ([`target::Target`]) exporting one
+//!   [`discmaster_transport::Transport`] as LUN 0; its IO lives there too.
 //!
-//! Invariants: no function here reads a socket, a clock or a random source (challenges come
+//! Invariants: outside [`initiator`] and [`target`], no function here reads a socket, a clock or a random source (challenges come
 //! from the caller); no decoder or parser panics on any input.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -23,9 +27,11 @@ pub mod digest;
 mod enums;
 pub mod error;
 pub mod header;
+pub mod initiator;
 pub mod negotiation;
 pub mod pdu;
 pub mod send_targets;
+pub mod target;
 pub mod text;
 
 pub use ahs::Ahs;

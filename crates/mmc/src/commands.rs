@@ -18,6 +18,13 @@ use crate::enums::{
 };
 use crate::wire::{be16, be32, check_cdb, put16, put32};
 
+pub use crate::cd_commands::ReadCd;
+pub use crate::format_commands::{Blank, FormatUnit};
+pub use crate::host_commands::{
+    GetEventStatusNotification, GetPerformance, MechanismStatus, ReadBufferCapacity,
+    ReadDiscStructure, ReadFormatCapacities, ReportLuns, SetCdSpeed, SetStreaming,
+};
+
 /// Bytes of user data in one READ(10) block (2048 on MMC devices: Mode 1 / Mode 2 Form 1 /
 /// DVD / BD user data).
 const READ_BLOCK_BYTES: usize = 2048;
@@ -925,15 +932,18 @@ impl CommandInfo {
 pub const ALL: &[CommandInfo] = &[
     CommandInfo::of::<TestUnitReady>(),
     CommandInfo::of::<RequestSense>(),
+    CommandInfo::of::<FormatUnit>(),
     CommandInfo::of::<Inquiry>(),
     CommandInfo::of::<StartStopUnit>(),
     CommandInfo::of::<PreventAllowMediumRemoval>(),
+    CommandInfo::of::<ReadFormatCapacities>(),
     CommandInfo::of::<ReadCapacity>(),
     CommandInfo::of::<Read10>(),
     CommandInfo::of::<Write10>(),
     CommandInfo::of::<SynchronizeCache>(),
     CommandInfo::of::<ReadTocPmaAtip>(),
     CommandInfo::of::<GetConfiguration>(),
+    CommandInfo::of::<GetEventStatusNotification>(),
     CommandInfo::of::<ReadDiscInformation>(),
     CommandInfo::of::<ReadTrackInformation>(),
     CommandInfo::of::<ReserveTrack>(),
@@ -941,6 +951,15 @@ pub const ALL: &[CommandInfo] = &[
     CommandInfo::of::<ModeSelect10>(),
     CommandInfo::of::<ModeSense10>(),
     CommandInfo::of::<CloseTrackSession>(),
+    CommandInfo::of::<ReadBufferCapacity>(),
+    CommandInfo::of::<ReportLuns>(),
+    CommandInfo::of::<Blank>(),
+    CommandInfo::of::<GetPerformance>(),
+    CommandInfo::of::<ReadDiscStructure>(),
+    CommandInfo::of::<SetStreaming>(),
+    CommandInfo::of::<SetCdSpeed>(),
+    CommandInfo::of::<MechanismStatus>(),
+    CommandInfo::of::<ReadCd>(),
 ];
 
 /// The table row for `opcode`, if a command type here has it.
@@ -1426,7 +1445,8 @@ mod tests {
     #[test]
     fn command_name_looks_up_table() {
         assert_eq!(command_name(0x5B), Some("CLOSE TRACK/SESSION"));
-        assert_eq!(command_name(0xA1), None);
+        assert_eq!(command_name(0xA1), Some("BLANK"));
+        assert_eq!(command_name(0xA2), None);
         assert_eq!(
             command_info(0x2A).map(|c| c.direction),
             Some(DataDirection::Out)

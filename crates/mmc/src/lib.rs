@@ -16,11 +16,17 @@
 //! Spec: T10 MMC-6 (draft) and SPC-4, as summarised in `shared/reference/mmc.md`.
 #![forbid(unsafe_code)]
 
+pub mod cd_commands;
+pub mod cd_features;
+pub mod cd_responses;
 pub mod cdb;
 pub mod commands;
 pub mod decode_views;
 pub mod enums;
 pub mod features;
+pub mod format_commands;
+pub mod host_commands;
+pub mod media_features;
 pub mod pages;
 pub mod responses;
 pub mod sense;

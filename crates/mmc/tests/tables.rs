@@ -163,6 +163,65 @@ fn commands_all_rows_match_their_types() {
             function: CloseFunction::CloseSession,
             number: 0,
         }),
+        check(ReadFormatCapacities {
+            allocation_length: 12,
+        }),
+        check(GetEventStatusNotification {
+            polled: true,
+            notification_class_request: 0x10,
+            allocation_length: 8,
+        }),
+        check(ReadBufferCapacity {
+            block: false,
+            allocation_length: 12,
+        }),
+        check(ReportLuns {
+            select_report: 0,
+            allocation_length: 16,
+        }),
+        check(GetPerformance {
+            data_type: 0x10,
+            starting_lba: 0,
+            max_descriptors: 1,
+            performance_type: 0,
+        }),
+        check(ReadDiscStructure {
+            media_type: 0,
+            address: 0,
+            layer: 0,
+            format: 0,
+            allocation_length: 2052,
+            agid: 0,
+        }),
+        check(SetStreaming {
+            streaming_type: 0,
+            parameter_list_length: 28,
+        }),
+        check(SetCdSpeed {
+            rotation_control: 0,
+            read_speed_kbps: 0xFFFF,
+            write_speed_kbps: 0xFFFF,
+        }),
+        check(MechanismStatus {
+            allocation_length: 8,
+        }),
+        check(FormatUnit {
+            fmt_data: true,
+            cmp_list: false,
+        }),
+        check(Blank {
+            immed: true,
+            blanking_type: discmaster_mmc::format_commands::BlankingType::Full,
+            start_address: 0,
+        }),
+        check(ReadCd {
+            expected_sector_type: discmaster_mmc::cd_commands::ExpectedSectorType::Any,
+            dap: false,
+            lba: Lba(-150),
+            transfer_length: 1,
+            main_channel: discmaster_mmc::cd_commands::MainChannelSelection::FULL,
+            subchannel: discmaster_mmc::cd_commands::SubchannelSelection::RawPw,
+        }),
     ];
     assert_eq!(
         rows.len(),

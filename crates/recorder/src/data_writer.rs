@@ -1,23 +1,40 @@
 //! [`DataWriter`] = IMAPI `IDiscFormat2Data`: writes a 2048-byte-sector image (ISO 9660/UDF)
-//! as one new session at the next writable address of sequential media, then reads it back
-//! and compares (on by default).
+//! as one new session at the next writable address of sequential media, or from sector 0 of
+//! overwritable media (all of it, or only the ranges of a [`BlockRangeList`]), then reads it
+//! back and compares (on by default).
+//!
+//! Media (`imapi2.md` §5.3, §5.10; `mmc.md` §5.2):
+//! - sequential: CD-R, CD-RW (treated as sequential, as IMAPI does), DVD-R, DVD-RW sequential,
+//!   DVD-R DL, DVD+R, DVD+R DL, BD-R (with or without spare areas) — one new session;
+//! - overwritable: DVD+RW, DVD-RW restricted overwrite, DVD-RAM, BD-RE — stream byte 0 is
+//!   sector 0. An unformatted DVD+RW or BD-RE is formatted first (FORMATTING_MEDIA phase:
+//!   DVD+RW 26h, BD-RE 00h with the default spare areas). Writing over a medium that is not
+//!   (heuristically) blank needs `ForceOverwrite`, except for a block-range write, which is how
+//!   IMAPI appends a logical session. Writes are aligned to the write unit (16 sectors on DVD,
+//!   32 on BD): a range is widened to whole units with data from the stream, and the end of
+//!   the image is padded with zeros.
 //!
 //! Order of a write (`imapi2.md` §5.3; `mmc.md` §5.2, §6.2):
-//! 1. validating media — stream size, profile, disc status, NWA and free space; every refusal
-//!    happens here, before any command that changes the medium;
-//! 2. initializing hardware — MODE SELECT page 05h on CD-R (TAO, Mode 1) and DVD-R
-//!    (incremental); DVD+R and BD-R take no page 05h;
-//! 3. calibrating power — SEND OPC INFORMATION on CD-R/DVD-R (a drive answering 5/20/00 is fine);
-//! 4. writing data — WRITE(10) of 32 sectors at a time from a bounded ring filled by a reader
+//! 1. validating media — stream size, profile, disc status, NWA and free space, block ranges,
+//!    blankness; every refusal happens here, before any command that changes the medium;
+//! 2. formatting media — only an unformatted DVD+RW or BD-RE;
+//! 3. initializing hardware — the requested write speed (SET CD SPEED / SET STREAMING); MODE
+//!    SELECT page 05h on CD-R/RW (TAO, Mode 1) and DVD-R/-RW (incremental), with the Test
+//!    Write bit for a simulation; DVD+R, BD and overwritable media take no page 05h;
+//! 4. calibrating power — SEND OPC INFORMATION on CD and DVD-R (a drive answering 5/20/00 is fine);
+//! 5. writing data — WRITE(10) of 32 sectors at a time from a bounded ring filled by a reader
 //!    thread (memory does not grow with the image);
-//! 5. finalization — SYNCHRONIZE CACHE, CLOSE TRACK, CLOSE SESSION or finalize;
-//! 6. verifying — READ(10) back and compare SHA-256 digests of each 1 MiB chunk;
-//! 7. completed.
+//! 6. finalization — SYNCHRONIZE CACHE, then CLOSE TRACK and CLOSE SESSION or finalize on
+//!    sequential media; on DVD+RW a running background format is stopped compatibly (CLOSE
+//!    010b), a DVD-RW in the intermediate state gets CLOSE SESSION;
+//! 7. verifying — READ(10) back and compare SHA-256 digests of each 1 MiB chunk (not after a
+//!    simulation: nothing was recorded);
+//! 8. completed.
 //!
 //! A cancelled or failed write stops at a chunk boundary, flushes, closes the track and the
 //! session (appendable) so what was written stays readable, and says so in the error.
 
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::time::Duration;
 
@@ -32,10 +49,17 @@ use discmaster_mmc::{
 };
 use sha2::{Digest, Sha256};
 
+use crate::block_range::BlockRangeList;
 use crate::error::{Error, Result};
+use crate::format::{
+    medium_capacity, plan_format, wait_error, CapacityState, FormatPlan, FormatRunError,
+    LongOperationProgress, ProgressTracker, SpareAreas,
+};
+use crate::multisession::{MultisessionInfo, MultisessionRandomWrite};
 use crate::progress::{CancelHandle, ProgressEvent, WriteAction};
 use crate::recorder::{at_lba, Recorder};
 use crate::ring::Ring;
+use crate::speed::{CurrentWriteSpeed, WriteSpeedDescriptor, WriteSpeedSetting};
 
 /// Sectors per WRITE(10)/READ(10) command (64 KiB; one BD cluster, four DVD ECC blocks).
 const SECTORS_PER_COMMAND: u32 = 32;
@@ -45,6 +69,9 @@ const CHUNK_BYTES: usize = 1 << 20;
 const RING_DEPTH: usize = 8;
 /// Progress cadence while writing (IMAPI: every 0.5 s).
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(500);
+/// Sectors at each end of an overwritable medium that `MediaHeuristicallyBlank` checks
+/// (IMAPI: "first and last 2 MB all zero", `imapi2.md` §2.5).
+const HEURISTIC_BLANK_SECTORS: u32 = 1024;
 
 /// Flags of IMAPI `IMAPI_FORMAT2_DATA_MEDIA_STATE` (`imapi2.md` §3.10).
 pub mod media_state {
@@ -72,10 +99,19 @@ pub mod media_state {
     pub const UNSUPPORTED_MASK: u32 = 0xFC00;
 }
 
-/// How a sequential profile is recorded.
+/// An overwritable profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Overwrite {
+    DvdPlusRw,
+    DvdMinusRwRestricted,
+    DvdRam,
+    BdRe,
+}
+
+/// How a profile is recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Recording {
-    /// CD-R: track at once, Mode 1, page 05h.
+    /// CD-R/RW: track at once, Mode 1, page 05h.
     CdTrackAtOnce,
     /// DVD-R/-RW sequential: incremental streaming, page 05h.
     DvdMinusIncremental,
@@ -83,29 +119,47 @@ enum Recording {
     DvdPlus { dual_layer: bool },
     /// BD-R SRM: sequential recording ranges, no page 05h.
     BdSequential,
+    /// Overwritable media: WRITE anywhere from sector 0.
+    Overwrite(Overwrite),
 }
 
 impl Recording {
     fn for_profile(p: Profile) -> Option<Recording> {
         Some(match p {
-            Profile::CdR => Recording::CdTrackAtOnce,
+            Profile::CdR | Profile::CdRw => Recording::CdTrackAtOnce,
             Profile::DvdMinusRSequential
             | Profile::DvdMinusRwSequential
             | Profile::DvdMinusRDlSequential => Recording::DvdMinusIncremental,
             Profile::DvdPlusR => Recording::DvdPlus { dual_layer: false },
             Profile::DvdPlusRDl => Recording::DvdPlus { dual_layer: true },
             Profile::BdRSrm => Recording::BdSequential,
+            Profile::DvdPlusRw => Recording::Overwrite(Overwrite::DvdPlusRw),
+            Profile::DvdMinusRwRestrictedOverwrite => {
+                Recording::Overwrite(Overwrite::DvdMinusRwRestricted)
+            }
+            Profile::DvdRam => Recording::Overwrite(Overwrite::DvdRam),
+            Profile::BdRe => Recording::Overwrite(Overwrite::BdRe),
             _ => return None,
         })
     }
 
-    /// Sectors per ECC block / cluster the drive pads a closed track to.
+    /// Sectors per ECC block / cluster: what a closed sequential track is padded to, and the
+    /// write unit of overwritable media.
     fn padding_unit(self) -> u32 {
         match self {
             Recording::CdTrackAtOnce => 1,
             Recording::DvdMinusIncremental | Recording::DvdPlus { .. } => 16,
-            Recording::BdSequential => 32,
+            Recording::BdSequential | Recording::Overwrite(Overwrite::BdRe) => 32,
+            Recording::Overwrite(_) => 16,
         }
+    }
+
+    /// Media written with mode page 05h (and therefore able to simulate with Test Write).
+    fn takes_page05(self) -> bool {
+        matches!(
+            self,
+            Recording::CdTrackAtOnce | Recording::DvdMinusIncremental
+        )
     }
 }
 
@@ -114,41 +168,233 @@ impl Recording {
 pub struct WriteOutcome {
     /// Profile of the medium written.
     pub profile: Profile,
-    /// First LBA of the new track.
+    /// First LBA written (the new track on sequential media; sector 0 or the first block
+    /// range on overwritable media).
     pub start_lba: Lba,
-    /// Sectors of the image written.
+    /// Sectors recorded: the image on sequential media; on overwritable media including the
+    /// zero padding to whole write units and the widening of block ranges to them.
     pub sectors_written: u32,
-    /// Track number of the new track.
+    /// Track number of the new track (1 on overwritable media).
     pub track: u16,
-    /// Session number of the new session.
+    /// Session number of the new session (1 on overwritable media).
     pub session: u16,
     /// True when the data was read back and matched.
     pub verified: bool,
     /// True when the disc was finalized (no further session possible).
     pub closed: bool,
+    /// True when this was a simulation (Test Write): the whole burn ran but nothing was
+    /// recorded; the disc is as before.
+    pub simulated: bool,
+    /// True when the medium was formatted first (unformatted DVD+RW or BD-RE).
+    pub formatted: bool,
+    /// The write speed request applied, with what the drive settled on.
+    pub speed: Option<WriteSpeedSetting>,
+    /// The speed the drive reports after the write (`CurrentWriteSpeed`), when it can say.
+    pub write_speed: Option<CurrentWriteSpeed>,
+    /// `S_OK`, or the success code `S_IMAPI_SPEEDADJUSTED` / `S_IMAPI_ROTATIONADJUSTED` /
+    /// `S_IMAPI_BOTHADJUSTED` when the drive did not use the requested speed (IMAPI `Write`'s
+    /// return value).
+    pub code: ErrorCode,
     /// Whole duration.
     pub elapsed: Duration,
+}
+
+/// One multisession helper of the loaded medium (IMAPI `MultisessionInterfaces`).
+///
+/// Spec: `imapi2.md` §2.13, §5.10.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Multisession {
+    /// `IMultisessionSequential`: write-once media (and CD-RW).
+    Sequential(MultisessionInfo),
+    /// `IMultisessionRandomWrite`: overwritable media.
+    RandomWrite(MultisessionRandomWrite),
 }
 
 /// A progress callback (IMAPI `DDiscFormat2DataEvents::Update`).
 type ProgressCallback<'r> = Box<dyn FnMut(&ProgressEvent) + 'r>;
 
+/// A seekable stream (block-range writes read the ranges out of order).
+trait ReadSeek: Read + Seek + Send {}
+impl<T: Read + Seek + Send> ReadSeek for T {}
+
+/// The image stream of a write.
+enum Source {
+    Plain(Box<dyn Read + Send>),
+    Seekable(Box<dyn ReadSeek>),
+}
+
+impl Source {
+    fn into_read(self) -> Box<dyn Read + Send> {
+        match self {
+            Source::Plain(r) => r,
+            Source::Seekable(r) => Box::new(r),
+        }
+    }
+}
+
+/// A run of sectors on the medium: `sectors` from `lba`, holding linear sectors `index..` of
+/// what the ring delivers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Extent {
+    lba: i32,
+    index: u32,
+    sectors: u32,
+}
+
+/// Where the linear sectors go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Layout {
+    extents: Vec<Extent>,
+    total: u32,
+}
+
+impl Layout {
+    fn new(runs: &[(i32, u32)]) -> Layout {
+        let mut extents = Vec::with_capacity(runs.len());
+        let mut index = 0u32;
+        for &(lba, sectors) in runs {
+            extents.push(Extent {
+                lba,
+                index,
+                sectors,
+            });
+            index = index.saturating_add(sectors);
+        }
+        Layout {
+            extents,
+            total: index,
+        }
+    }
+
+    fn start(&self) -> Lba {
+        Lba(self.extents.first().map_or(0, |e| e.lba))
+    }
+
+    /// The LBA of linear sector `index` and how many sectors (≤ `max`) follow it contiguously.
+    fn run(&self, index: u32, max: u32) -> (Lba, u32) {
+        let e = self
+            .extents
+            .iter()
+            .find(|e| index >= e.index && index - e.index < e.sectors)
+            .copied()
+            .unwrap_or(Extent {
+                lba: 0,
+                index,
+                sectors: max,
+            });
+        let within = index - e.index;
+        (Lba(e.lba + within as i32), (e.sectors - within).min(max))
+    }
+}
+
+/// The stream followed by zeros up to `total` bytes (the padding of the last write unit).
+struct PaddedReader {
+    inner: std::io::Take<Box<dyn Read + Send>>,
+    padding: u64,
+}
+
+impl Read for PaddedReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 || buf.is_empty() {
+            return Ok(n);
+        }
+        if self.inner.limit() > 0 {
+            // The stream ended early: let the writer report it.
+            return Ok(0);
+        }
+        let k = (buf.len() as u64).min(self.padding) as usize;
+        buf[..k].fill(0);
+        self.padding -= k as u64;
+        Ok(k)
+    }
+}
+
+/// The stream's bytes of each extent in turn (seeking), zeros past the stream's end.
+struct ExtentReader {
+    inner: Box<dyn ReadSeek>,
+    stream_bytes: u64,
+    /// (byte offset, byte length) in the stream.
+    extents: Vec<(u64, u64)>,
+    current: usize,
+    done: u64,
+    positioned: bool,
+}
+
+impl Read for ExtentReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let Some(&(start, len)) = self.extents.get(self.current) else {
+                return Ok(0);
+            };
+            if self.done == len {
+                self.current += 1;
+                self.done = 0;
+                self.positioned = false;
+                continue;
+            }
+            if buf.is_empty() {
+                return Ok(0);
+            }
+            let at = start + self.done;
+            let want = (buf.len() as u64).min(len - self.done) as usize;
+            let n = if at >= self.stream_bytes {
+                buf[..want].fill(0);
+                want
+            } else {
+                if !self.positioned {
+                    self.inner.seek(SeekFrom::Start(at))?;
+                    self.positioned = true;
+                }
+                let k = (want as u64).min(self.stream_bytes - at) as usize;
+                let n = self.inner.read(&mut buf[..k])?;
+                if n == 0 {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        format!("the stream ended at byte {at}; the block ranges need more"),
+                    ));
+                }
+                n
+            };
+            self.done += n as u64;
+            return Ok(n);
+        }
+    }
+}
+
+/// Everything the validation decided.
+struct Plan {
+    profile: Profile,
+    recording: Recording,
+    layout: Layout,
+    reader: Box<dyn Read + Send>,
+    track: u16,
+    session: u16,
+    close: bool,
+    format: Option<FormatPlan>,
+}
+
 /// The data writer (IMAPI `IDiscFormat2Data`).
+#[doc(alias = "IDiscFormat2Data")]
 pub struct DataWriter<'r> {
     recorder: &'r mut Recorder,
     client_name: String,
     force_media_to_be_closed: bool,
     disable_consumer_dvd_compatibility_mode: bool,
     buffer_underrun_free_disabled: bool,
+    force_overwrite: bool,
+    simulate: bool,
     verify: bool,
+    requested_speed: Option<(i32, bool)>,
     cancel: CancelHandle,
     progress: Option<ProgressCallback<'r>>,
 }
 
 impl<'r> DataWriter<'r> {
     /// A writer for `recorder` with IMAPI's defaults: no forced close, consumer DVD
-    /// compatibility on (DVD+R gets closed, `imapi2.md` §5.4), BUFE on, verification on
-    /// (discmaster's default; IMAPI's is off), client name `"discmaster"`.
+    /// compatibility on (DVD+R gets closed, `imapi2.md` §5.4), BUFE on, no forced overwrite,
+    /// the drive's current speed, verification on (discmaster's default; IMAPI's is off),
+    /// client name `"discmaster"`.
     pub fn new(recorder: &'r mut Recorder) -> DataWriter<'r> {
         DataWriter {
             recorder,
@@ -156,7 +402,10 @@ impl<'r> DataWriter<'r> {
             force_media_to_be_closed: false,
             disable_consumer_dvd_compatibility_mode: false,
             buffer_underrun_free_disabled: false,
+            force_overwrite: false,
+            simulate: false,
             verify: true,
+            requested_speed: None,
             cancel: CancelHandle::new(),
             progress: None,
         }
@@ -194,9 +443,29 @@ impl<'r> DataWriter<'r> {
         self.disable_consumer_dvd_compatibility_mode = disable;
     }
 
-    /// `BufferUnderrunFreeDisabled`: TRUE turns BUFE (BURN-Free) off in page 05h (CD-R, DVD-R).
+    /// `BufferUnderrunFreeDisabled`: TRUE turns BUFE (BURN-Free) off in page 05h (CD-R/RW,
+    /// DVD-R/-RW). BURN-Free is on by default.
     pub fn set_buffer_underrun_free_disabled(&mut self, disabled: bool) {
         self.buffer_underrun_free_disabled = disabled;
+    }
+
+    /// `ForceOverwrite`: on overwritable media, write over a medium that is not blank (without
+    /// it such a write is refused with `E_IMAPI_DF2DATA_MEDIA_NOT_BLANK`). No effect on
+    /// sequential media.
+    pub fn set_force_overwrite(&mut self, force: bool) {
+        self.force_overwrite = force;
+    }
+
+    /// `ForceOverwrite`.
+    pub fn force_overwrite(&self) -> bool {
+        self.force_overwrite
+    }
+
+    /// Simulation: the whole burn runs with the Test Write bit of mode page 05h (laser at
+    /// read power), nothing is recorded, and the outcome says `simulated`. CD-R/RW and
+    /// DVD-R/-RW sequential only.
+    pub fn set_simulate(&mut self, simulate: bool) {
+        self.simulate = simulate;
     }
 
     /// Read back and compare after writing (IMAPI `IBurnVerification` level FULL). On by default.
@@ -215,6 +484,67 @@ impl<'r> DataWriter<'r> {
         self.cancel.clone()
     }
 
+    /// `SetWriteSpeed(RequestedSectorsPerSecond, RotationTypeIsPureCAV)`: stores the request
+    /// (applied again by every `write`, as the medium may change) and, with a medium loaded,
+    /// applies it now (see [`Recorder::set_write_speed`]). −1 = fastest.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` below −1; drive errors of the SET command.
+    pub fn set_write_speed(
+        &mut self,
+        sectors_per_second: i32,
+        pure_cav: bool,
+    ) -> Result<Option<WriteSpeedSetting>> {
+        if sectors_per_second < -1 {
+            return Err(Error::refused(
+                ErrorCode::E_INVALIDARG,
+                format!("write speed {sectors_per_second} sectors/s (−1 = fastest, else ≥ 0)"),
+            ));
+        }
+        self.requested_speed = Some((sectors_per_second, pure_cav));
+        if self.recorder.current_profile()? == Profile::NoCurrentProfile {
+            return Ok(None);
+        }
+        self.recorder
+            .set_write_speed(sectors_per_second, pure_cav)
+            .map(Some)
+    }
+
+    /// `RequestedWriteSpeed` (−1 = fastest, also when never set).
+    pub fn requested_write_speed(&self) -> i32 {
+        self.requested_speed.map_or(-1, |(s, _)| s)
+    }
+
+    /// `RequestedRotationTypeIsPureCAV`.
+    pub fn requested_rotation_type_is_pure_cav(&self) -> bool {
+        self.requested_speed.is_some_and(|(_, c)| c)
+    }
+
+    /// `CurrentWriteSpeed` / `CurrentRotationTypeIsPureCAV` (see
+    /// [`Recorder::current_write_speed`]).
+    ///
+    /// # Errors
+    /// Drive errors.
+    pub fn current_write_speed(&mut self) -> Result<Option<CurrentWriteSpeed>> {
+        self.recorder.current_write_speed()
+    }
+
+    /// `SupportedWriteSpeeds` (sectors/s, fastest first).
+    ///
+    /// # Errors
+    /// Drive errors.
+    pub fn supported_write_speeds(&mut self) -> Result<Vec<u32>> {
+        self.recorder.supported_write_speeds()
+    }
+
+    /// `SupportedWriteSpeedDescriptors`.
+    ///
+    /// # Errors
+    /// Drive errors.
+    pub fn supported_write_speed_descriptors(&mut self) -> Result<Vec<WriteSpeedDescriptor>> {
+        self.recorder.supported_write_speed_descriptors()
+    }
+
     /// `CurrentMediaStatus`: the `media_state` flags of the loaded medium.
     ///
     /// # Errors
@@ -223,8 +553,16 @@ impl<'r> DataWriter<'r> {
         let profile = self.recorder.current_profile()?;
         let di = self.recorder.disc_information()?;
         let mut state = 0;
-        if Recording::for_profile(profile).is_none() {
+        let recording = Recording::for_profile(profile);
+        if recording.is_none() {
             state |= media_state::UNSUPPORTED_MEDIA;
+        }
+        if let Some(Recording::Overwrite(_)) = recording {
+            state |= media_state::OVERWRITE_ONLY;
+            if di.disc_status() == DiscStatus::Empty {
+                state |= media_state::BLANK;
+            }
+            return Ok(state);
         }
         state |= match di.disc_status() {
             DiscStatus::Empty => media_state::BLANK,
@@ -236,38 +574,203 @@ impl<'r> DataWriter<'r> {
         Ok(state)
     }
 
+    /// `MediaPhysicallyBlank`: the drive reports the disc blank (disc status empty; an
+    /// unformatted DVD+RW or BD-RE).
+    ///
+    /// # Errors
+    /// Drive errors.
+    pub fn media_physically_blank(&mut self) -> Result<bool> {
+        Ok(self.recorder.disc_information()?.disc_status() == DiscStatus::Empty)
+    }
+
+    /// `MediaHeuristicallyBlank`: physically blank, or an overwritable medium whose first and
+    /// last 2 MiB read as zeros (sectors the drive refuses to read count as blank).
+    ///
+    /// # Errors
+    /// Drive errors other than the refusal of a read.
+    pub fn media_heuristically_blank(&mut self) -> Result<bool> {
+        if self.media_physically_blank()? {
+            return Ok(true);
+        }
+        let profile = self.recorder.current_profile()?;
+        if !matches!(
+            Recording::for_profile(profile),
+            Some(Recording::Overwrite(_))
+        ) {
+            return Ok(false);
+        }
+        let capacity = medium_capacity(self.recorder)?;
+        heuristically_blank(self.recorder, capacity)
+    }
+
+    /// `TotalSectorsOnMedia`: the formatted capacity of overwritable media (with spare areas
+    /// the smaller figure; an unformatted medium gives its maximum formattable capacity),
+    /// else the next writable address plus the free blocks (the disc's end when closed).
+    ///
+    /// Units: sectors.
+    ///
+    /// # Errors
+    /// `E_IMAPI_RECORDER_MEDIA_NO_MEDIA`; drive errors.
+    pub fn total_sectors_on_media(&mut self) -> Result<u32> {
+        let profile = self.recorder.current_profile()?;
+        if profile == Profile::NoCurrentProfile {
+            return Err(no_media());
+        }
+        if matches!(
+            Recording::for_profile(profile),
+            Some(Recording::Overwrite(_))
+        ) {
+            let caps = self.recorder.format_capacities()?;
+            return Ok(caps.current_blocks);
+        }
+        if self.recorder.disc_information()?.disc_status() == DiscStatus::Complete {
+            let (last, _) = self.recorder.read_capacity()?;
+            return Ok(u32::try_from(last.0.saturating_add(1)).unwrap_or(0));
+        }
+        medium_capacity(self.recorder)
+    }
+
+    /// `FreeSectorsOnMedia`: on overwritable media the whole capacity (IMAPI: the real free
+    /// space needs a file-system import); on sequential media the free blocks of the next
+    /// writable track (BD-R with spare areas: less than without); 0 on a closed disc.
+    ///
+    /// Units: sectors.
+    ///
+    /// # Errors
+    /// `E_IMAPI_RECORDER_MEDIA_NO_MEDIA`; drive errors.
+    pub fn free_sectors_on_media(&mut self) -> Result<u32> {
+        let profile = self.recorder.current_profile()?;
+        if profile == Profile::NoCurrentProfile {
+            return Err(no_media());
+        }
+        if matches!(
+            Recording::for_profile(profile),
+            Some(Recording::Overwrite(_))
+        ) {
+            return self.total_sectors_on_media();
+        }
+        Ok(self.recorder.disc_summary()?.free_sectors)
+    }
+
+    /// `NextWritableAddress`: 0 on overwritable and blank media, else the NWA of the next
+    /// session.
+    ///
+    /// # Errors
+    /// `E_IMAPI_DF2DATA_INVALID_MEDIA_STATE` (0xC0AA0402) on a closed disc; drive errors.
+    pub fn next_writable_address(&mut self) -> Result<Lba> {
+        let profile = self.recorder.current_profile()?;
+        if profile == Profile::NoCurrentProfile {
+            return Err(no_media());
+        }
+        if matches!(
+            Recording::for_profile(profile),
+            Some(Recording::Overwrite(_))
+        ) {
+            return Ok(Lba(0));
+        }
+        Ok(self.recorder.multisession_info()?.next_writable_address)
+    }
+
+    /// `MultisessionInterfaces`: `IMultisessionRandomWrite` on overwritable media, else
+    /// `IMultisessionSequential`.
+    ///
+    /// # Errors
+    /// As [`Recorder::multisession_info`] / [`Recorder::multisession_random_write`].
+    pub fn multisession_interfaces(&mut self) -> Result<Vec<Multisession>> {
+        let profile = self.recorder.current_profile()?;
+        if matches!(
+            Recording::for_profile(profile),
+            Some(Recording::Overwrite(_))
+        ) {
+            return Ok(vec![Multisession::RandomWrite(
+                self.recorder.multisession_random_write()?,
+            )]);
+        }
+        Ok(vec![Multisession::Sequential(
+            self.recorder.multisession_info()?,
+        )])
+    }
+
     /// Writes the file at `path` (opened read-only; never modified). See [`DataWriter::write`].
     ///
     /// # Errors
     /// `E_DISCMASTER_IO` when the file cannot be opened; everything [`DataWriter::write`] returns.
     pub fn write_file(&mut self, path: &Path) -> Result<WriteOutcome> {
-        let file =
-            std::fs::File::open(path).map_err(|e| Error::io(path.display().to_string(), e))?;
-        let size = file
-            .metadata()
-            .map_err(|e| Error::io(path.display().to_string(), e))?
-            .len();
+        let (file, size) = open_image(path)?;
         self.write(file, size)
     }
 
+    /// Writes the sectors of the file at `path` that `ranges` names. See
+    /// [`DataWriter::write_with_ranges`].
+    ///
+    /// # Errors
+    /// `E_DISCMASTER_IO` when the file cannot be opened; everything
+    /// [`DataWriter::write_with_ranges`] returns.
+    pub fn write_file_with_ranges(
+        &mut self,
+        path: &Path,
+        ranges: &BlockRangeList,
+    ) -> Result<WriteOutcome> {
+        let (file, size) = open_image(path)?;
+        self.write_with_ranges(file, size, ranges)
+    }
+
     /// `Write`: records `size_bytes` bytes from `stream` as one new session at the next
-    /// writable address.
+    /// writable address of sequential media, or from sector 0 of overwritable media.
     ///
     /// # Errors
     /// Before anything on the medium changes:
     /// - `E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED` (0xC0AA0403): size 0 or not a multiple of 2048;
     /// - `E_IMAPI_RECORDER_MEDIA_NO_MEDIA` (0xC0AA0202): no medium;
     /// - `E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED` (0xC0AA0406): a profile this writer does not
-    ///   record, or a closed (finalized) disc;
-    /// - `E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA` (0xC0AA0404): larger than the free space.
+    ///   record, a closed (finalized) disc, or a simulation on media without Test Write;
+    /// - `E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA` (0xC0AA0404): larger than the
+    ///   free space (overwritable media: the capacity);
+    /// - `E_IMAPI_DF2DATA_MEDIA_NOT_BLANK` (0xC0AA0405): an overwritable medium that is not
+    ///   blank, without `ForceOverwrite`.
     ///
     /// During or after writing: `E_IMAPI_REQUEST_CANCELLED` (0xC0AA0002) after `cancel()`;
     /// `E_IMAPI_BURN_VERIFICATION_FAILED` (0xC0AA0007) when the read-back differs; drive errors
-    /// wrapped with the state the disc was left in.
+    /// wrapped with the state the disc was left in; formatting failures.
     pub fn write<R: Read + Send + 'static>(
         &mut self,
         stream: R,
         size_bytes: u64,
+    ) -> Result<WriteOutcome> {
+        self.write_source(Source::Plain(Box::new(stream)), size_bytes, None)
+    }
+
+    /// `Write` of a stream that carries an `IBlockRangeList`: on overwritable media, stream
+    /// byte 0 is sector 0 and only the sectors of `ranges` are written, in list order (each
+    /// widened to whole write units with data from the stream). This is how a new logical
+    /// session is appended, so it does not need `ForceOverwrite`.
+    ///
+    /// # Errors
+    /// As [`DataWriter::write`]; also `E_INVALIDARG` for an empty list or a range beyond the
+    /// stream, `E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA` for a range beyond the
+    /// capacity, and `E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED` on sequential media (IMAPI
+    /// applies block ranges to overwritable media only; discmaster refuses rather than write
+    /// the whole stream).
+    pub fn write_with_ranges<R: Read + Seek + Send + 'static>(
+        &mut self,
+        stream: R,
+        size_bytes: u64,
+        ranges: &BlockRangeList,
+    ) -> Result<WriteOutcome> {
+        if ranges.is_empty() {
+            return Err(Error::refused(
+                ErrorCode::E_INVALIDARG,
+                "the block range list is empty",
+            ));
+        }
+        self.write_source(Source::Seekable(Box::new(stream)), size_bytes, Some(ranges))
+    }
+
+    fn write_source(
+        &mut self,
+        source: Source,
+        size_bytes: u64,
+        ranges: Option<&BlockRangeList>,
     ) -> Result<WriteOutcome> {
         self.cancel.reset();
         let clock = self.recorder.exec.clock().clone();
@@ -303,26 +806,24 @@ impl<'r> DataWriter<'r> {
         // IMAPI takes exclusive access for the write, tagged with the client name.
         self.recorder
             .acquire_exclusive_access(false, &self.client_name.clone())?;
-        let result = self.write_exclusive(stream, size_bytes, &mut ev, started);
+        let result = self
+            .plan(source, size_bytes, ranges)
+            .and_then(|plan| self.run(plan, &mut ev, started));
         self.recorder.release_exclusive_access();
         result
     }
 
-    fn write_exclusive<R: Read + Send + 'static>(
+    /// Step 1: everything is checked here; nothing changes the medium.
+    fn plan(
         &mut self,
-        stream: R,
+        source: Source,
         size_bytes: u64,
-        ev: &mut ProgressEvent,
-        started: Duration,
-    ) -> Result<WriteOutcome> {
-        let clock = self.recorder.exec.clock().clone();
+        ranges: Option<&BlockRangeList>,
+    ) -> Result<Plan> {
         let sectors = (size_bytes / SECTOR_SIZE as u64) as u32;
         let profile = self.recorder.current_profile()?;
         if profile == Profile::NoCurrentProfile {
-            return Err(Error::refused(
-                ErrorCode::E_IMAPI_RECORDER_MEDIA_NO_MEDIA,
-                "no medium in the drive",
-            ));
+            return Err(no_media());
         }
         let Some(recording) = Recording::for_profile(profile) else {
             return Err(Error::refused(
@@ -334,6 +835,38 @@ impl<'r> DataWriter<'r> {
                 ),
             ));
         };
+        if self.simulate && !recording.takes_page05() {
+            return Err(Error::refused(
+                ErrorCode::E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED,
+                format!(
+                    "a simulated write (Test Write) needs CD-R, CD-RW, DVD-R or DVD-RW; this is {}",
+                    profile.name()
+                ),
+            ));
+        }
+        match recording {
+            Recording::Overwrite(kind) => {
+                self.plan_overwrite(profile, kind, source, sectors, ranges)
+            }
+            _ if ranges.is_some() => Err(Error::refused(
+                ErrorCode::E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED,
+                format!(
+                    "block ranges apply to overwritable media (DVD+RW, DVD-RW restricted \
+                     overwrite, DVD-RAM, BD-RE); {} is recorded sequentially",
+                    profile.name()
+                ),
+            )),
+            _ => self.plan_sequential(profile, recording, source, sectors),
+        }
+    }
+
+    fn plan_sequential(
+        &mut self,
+        profile: Profile,
+        recording: Recording,
+        source: Source,
+        sectors: u32,
+    ) -> Result<Plan> {
         let di = self.recorder.disc_information()?;
         match di.disc_status() {
             DiscStatus::Empty | DiscStatus::Incomplete => {}
@@ -367,8 +900,6 @@ impl<'r> DataWriter<'r> {
         }
         let nwa = ti.next_writable_address();
         let free = ti.free_blocks();
-        let track = ti.track_number();
-        let session = ti.session_number();
         let unit = recording.padding_unit();
         let padded = sectors.div_ceil(unit).saturating_mul(unit);
         if padded > free {
@@ -393,25 +924,215 @@ impl<'r> DataWriter<'r> {
                 }
                 _ => false,
             };
-        ev.start_lba = nwa;
-        ev.sector_count = sectors;
-        ev.last_read_lba = Lba(nwa.0 - 1);
-        ev.last_written_lba = Lba(nwa.0 - 1);
+        Ok(Plan {
+            profile,
+            recording,
+            layout: Layout::new(&[(nwa.0, sectors)]),
+            reader: source.into_read(),
+            track: ti.track_number(),
+            session: ti.session_number(),
+            close,
+            format: None,
+        })
+    }
 
-        // 2. Initialize hardware: write parameters (changes drive state, not the medium).
+    fn plan_overwrite(
+        &mut self,
+        profile: Profile,
+        kind: Overwrite,
+        source: Source,
+        sectors: u32,
+        ranges: Option<&BlockRangeList>,
+    ) -> Result<Plan> {
+        let recording = Recording::Overwrite(kind);
+        let unit = recording.padding_unit();
+        let di = self.recorder.disc_information()?;
+        let caps = self.recorder.format_capacities()?;
+        let unformatted = matches!(kind, Overwrite::DvdPlusRw | Overwrite::BdRe)
+            && (caps.current_state == CapacityState::Unformatted
+                || di.disc_status() == DiscStatus::Empty);
+        let format = if unformatted {
+            plan_format(profile, di.disc_status(), &caps, SpareAreas::Default, true)?
+        } else {
+            None
+        };
+        let capacity = match format {
+            Some(f) if f.descriptor.blocks != 0xFFFF_FFFF && f.descriptor.blocks != 0 => {
+                f.descriptor.blocks
+            }
+            Some(_) => caps.current_blocks,
+            None if matches!(
+                caps.current_state,
+                CapacityState::Formatted | CapacityState::Unknown
+            ) && caps.current_blocks != 0 =>
+            {
+                caps.current_blocks
+            }
+            None => medium_capacity(self.recorder)?,
+        };
+        let too_large = |what: String| {
+            Error::refused(
+                ErrorCode::E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA,
+                format!(
+                    "{what}; the {} medium holds {capacity} sectors",
+                    profile.name()
+                ),
+            )
+        };
+        let (layout, reader): (Layout, Box<dyn Read + Send>) = match ranges {
+            Some(list) => {
+                let mut runs = Vec::new();
+                for r in list.block_ranges() {
+                    let end = r.end_lba.0 as u32; // BlockRange keeps 0 ≤ start ≤ end.
+                    if end >= sectors {
+                        return Err(Error::refused(
+                            ErrorCode::E_INVALIDARG,
+                            format!(
+                                "block range {}..={} lies beyond the {sectors}-sector image",
+                                r.start_lba.0, r.end_lba.0
+                            ),
+                        ));
+                    }
+                    let start = (r.start_lba.0 as u32) / unit * unit;
+                    let stop = (end / unit + 1).saturating_mul(unit);
+                    if stop > capacity {
+                        return Err(too_large(format!(
+                            "block range {}..={} ends past the medium",
+                            r.start_lba.0, r.end_lba.0
+                        )));
+                    }
+                    runs.push((start as i32, stop - start));
+                }
+                let Source::Seekable(inner) = source else {
+                    return Err(Error::refused(
+                        ErrorCode::E_INVALIDARG,
+                        "block ranges need a seekable stream",
+                    ));
+                };
+                let reader = ExtentReader {
+                    inner,
+                    stream_bytes: u64::from(sectors) * SECTOR_SIZE as u64,
+                    extents: runs
+                        .iter()
+                        .map(|&(lba, n)| {
+                            (
+                                lba as u64 * SECTOR_SIZE as u64,
+                                u64::from(n) * SECTOR_SIZE as u64,
+                            )
+                        })
+                        .collect(),
+                    current: 0,
+                    done: 0,
+                    positioned: false,
+                };
+                (Layout::new(&runs), Box::new(reader))
+            }
+            None => {
+                if sectors > capacity {
+                    return Err(too_large(format!("image needs {sectors} sectors")));
+                }
+                if format.is_none()
+                    && !self.force_overwrite
+                    && !heuristically_blank(self.recorder, capacity)?
+                {
+                    return Err(Error::refused(
+                        ErrorCode::E_IMAPI_DF2DATA_MEDIA_NOT_BLANK,
+                        format!(
+                            "the {} medium is not blank; writing over it needs ForceOverwrite \
+                             (--force-overwrite), or give the changed block ranges",
+                            profile.name()
+                        ),
+                    ));
+                }
+                let total = sectors.div_ceil(unit).saturating_mul(unit).min(capacity);
+                let reader = PaddedReader {
+                    inner: source
+                        .into_read()
+                        .take(u64::from(sectors) * SECTOR_SIZE as u64),
+                    padding: u64::from(total - sectors) * SECTOR_SIZE as u64,
+                };
+                (Layout::new(&[(0, total)]), Box::new(reader))
+            }
+        };
+        Ok(Plan {
+            profile,
+            recording,
+            layout,
+            reader,
+            track: 1,
+            session: 1,
+            close: false,
+            format,
+        })
+    }
+
+    /// Steps 2–8.
+    fn run(
+        &mut self,
+        plan: Plan,
+        ev: &mut ProgressEvent,
+        started: Duration,
+    ) -> Result<WriteOutcome> {
+        let clock = self.recorder.exec.clock().clone();
+        let Plan {
+            profile,
+            recording,
+            layout,
+            reader,
+            track,
+            session,
+            close,
+            format,
+        } = plan;
+        let sectors = layout.total;
+        let start = layout.start();
+        ev.start_lba = start;
+        ev.sector_count = sectors;
+        ev.last_read_lba = Lba(start.0 - 1);
+        ev.last_written_lba = Lba(start.0 - 1);
+
+        // 2. Formatting.
+        if let Some(fp) = &format {
+            ev.action = WriteAction::FormattingMedia;
+            ev.elapsed = clock.now() - started;
+            self.emit(ev);
+            let mut tracker = ProgressTracker::new(crate::format::initial_estimate(profile, false));
+            let format_started = clock.now();
+            let progress = &mut self.progress;
+            let mut report = |p: LongOperationProgress| {
+                ev.elapsed = clock.now() - started;
+                ev.remaining = Some(p.estimated_total.saturating_sub(p.elapsed));
+                if let Some(f) = progress.as_mut() {
+                    f(ev);
+                }
+            };
+            let result = self
+                .recorder
+                .run_format(fp, format_started, &mut tracker, &mut report);
+            result.map_err(|e| match e {
+                FormatRunError::Command(e) => e,
+                FormatRunError::Wait(w) => wait_error(w, "formatting"),
+            })?;
+            ev.remaining = None;
+        }
+
+        // 3. Initialize hardware: speed and write parameters (drive state, not the medium).
         ev.action = WriteAction::InitializingHardware;
         ev.elapsed = clock.now() - started;
         self.emit(ev);
-        self.set_write_parameters(recording, close)?;
+        let speed = match self.requested_speed {
+            Some((sps, cav)) => Some(self.recorder.set_write_speed(sps, cav)?),
+            None => None,
+        };
+        if recording.takes_page05() {
+            self.set_write_parameters(recording, close, self.simulate)?;
+        }
 
-        // 3. Power calibration.
+        // 4. Power calibration.
         ev.action = WriteAction::CalibratingPower;
         ev.elapsed = clock.now() - started;
         self.emit(ev);
-        if matches!(
-            recording,
-            Recording::CdTrackAtOnce | Recording::DvdMinusIncremental
-        ) {
+        if recording.takes_page05() {
             match self.recorder.exec.no_data(&SendOpcInformation {
                 do_opc: true,
                 parameter_list_length: 0,
@@ -423,11 +1144,12 @@ impl<'r> DataWriter<'r> {
             }
         }
 
-        // 4. Write.
+        // 5. Write.
         ev.action = WriteAction::WritingData;
         ev.elapsed = clock.now() - started;
         self.emit(ev);
-        let mut ring = Ring::start(stream, size_bytes, CHUNK_BYTES, RING_DEPTH);
+        let size_bytes = u64::from(sectors) * SECTOR_SIZE as u64;
+        let mut ring = Ring::start(reader, size_bytes, CHUNK_BYTES, RING_DEPTH);
         let mut digests: Vec<[u8; 32]> =
             Vec::with_capacity(size_bytes.div_ceil(CHUNK_BYTES as u64) as usize);
         let mut written: u32 = 0;
@@ -449,7 +1171,7 @@ impl<'r> DataWriter<'r> {
                     failure = Some(Error::refused(
                         ErrorCode::E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED,
                         format!(
-                            "the stream ended after {} bytes; {size_bytes} were declared",
+                            "the stream ended after {} bytes; {size_bytes} were expected",
                             u64::from(written) * SECTOR_SIZE as u64
                         ),
                     ));
@@ -465,15 +1187,15 @@ impl<'r> DataWriter<'r> {
             }
             digests.push(Sha256::digest(&chunk.buf[..chunk.len]).into());
             let chunk_sectors = (chunk.len / SECTOR_SIZE) as u32;
-            ev.last_read_lba = Lba(nwa.0 + (written + chunk_sectors) as i32 - 1);
+            ev.last_read_lba = Lba(start.0 + (written + chunk_sectors) as i32 - 1);
             let mut off = 0u32;
             while off < chunk_sectors {
                 if self.cancel.is_cancelled() {
                     cancelled = true;
                     break 'chunks;
                 }
-                let n = SECTORS_PER_COMMAND.min(chunk_sectors - off);
-                let lba = Lba(nwa.0 + (written + off) as i32);
+                let (lba, n) =
+                    layout.run(written + off, SECTORS_PER_COMMAND.min(chunk_sectors - off));
                 let bytes =
                     &chunk.buf[off as usize * SECTOR_SIZE..(off + n) as usize * SECTOR_SIZE];
                 let cmd = Write10 {
@@ -492,7 +1214,7 @@ impl<'r> DataWriter<'r> {
                     last_emit = now;
                     let done = written + off;
                     ev.sectors_written = done;
-                    ev.last_written_lba = Lba(nwa.0 + done as i32 - 1);
+                    ev.last_written_lba = Lba(start.0 + done as i32 - 1);
                     ev.elapsed = now - started;
                     ev.remaining = estimate(ev.elapsed, done, sectors);
                     ev.used_system_buffer = ring.used.load(std::sync::atomic::Ordering::Relaxed);
@@ -504,20 +1226,24 @@ impl<'r> DataWriter<'r> {
         }
         drop(ring);
         ev.sectors_written = written;
-        ev.last_written_lba = Lba(nwa.0 + written as i32 - 1);
+        ev.last_written_lba = Lba(start.0 + written as i32 - 1);
         ev.elapsed = clock.now() - started;
         ev.remaining = estimate(ev.elapsed, written, sectors);
         ev.used_system_buffer = 0;
         self.emit(ev);
 
-        // 5. Finalization (also after a failure or cancel, so the disc stays readable).
+        // 6. Finalization (also after a failure or cancel, so the disc stays readable).
         ev.action = WriteAction::Finalization;
         self.emit(ev);
         let interrupted = cancelled || failure.is_some();
         let closing = self.finish(recording, track, close && !interrupted, written);
+        if self.simulate {
+            // Leave the drive writing for real again (the disc is back as it was).
+            let _ = self.set_write_parameters(recording, false, false);
+        }
         if interrupted {
             let state = match closing {
-                Ok(()) => self.describe_state(track, written, sectors),
+                Ok(()) => self.describe_state(recording, track, written, sectors),
                 Err(e) => format!("closing the track failed ({e}); the disc state is unknown"),
             };
             return Err(match failure {
@@ -534,9 +1260,9 @@ impl<'r> DataWriter<'r> {
         }
         closing?;
 
-        // 6. Verify.
+        // 7. Verify (nothing to read after a simulation).
         let mut verified = false;
-        if self.verify {
+        if self.verify && !self.simulate {
             ev.action = WriteAction::Verifying;
             ev.elapsed = clock.now() - started;
             ev.remaining = None;
@@ -547,8 +1273,7 @@ impl<'r> DataWriter<'r> {
                 let n = ((CHUNK_BYTES / SECTOR_SIZE) as u32).min(sectors - done);
                 let mut off = 0;
                 while off < n {
-                    let k = SECTORS_PER_COMMAND.min(n - off);
-                    let lba = Lba(nwa.0 + (done + off) as i32);
+                    let (lba, k) = layout.run(done + off, SECTORS_PER_COMMAND.min(n - off));
                     self.recorder.read_sectors(
                         lba,
                         k as u16,
@@ -560,7 +1285,7 @@ impl<'r> DataWriter<'r> {
                 if &got != digest {
                     return Err(Error::VerifyMismatch {
                         code: ErrorCode::E_IMAPI_BURN_VERIFICATION_FAILED,
-                        lba: Lba(nwa.0 + done as i32),
+                        lba: layout.run(done, 1).0,
                         first_sector: (i * CHUNK_BYTES / SECTOR_SIZE) as u64,
                         end_sector: u64::from(done + n),
                     });
@@ -577,18 +1302,27 @@ impl<'r> DataWriter<'r> {
             verified = true;
         }
 
+        let write_speed = match speed.and_then(|s| s.current) {
+            Some(c) => Some(c),
+            None => self.recorder.current_write_speed().ok().flatten(),
+        };
         ev.action = WriteAction::Completed;
         ev.elapsed = clock.now() - started;
         ev.remaining = Some(Duration::ZERO);
         self.emit(ev);
         Ok(WriteOutcome {
             profile,
-            start_lba: nwa,
+            start_lba: start,
             sectors_written: written,
             track,
             session,
             verified,
-            closed: close,
+            closed: close && !self.simulate,
+            simulated: self.simulate,
+            formatted: format.is_some(),
+            code: speed.map_or(ErrorCode::S_OK, |s| s.status.code()),
+            speed,
+            write_speed,
             elapsed: ev.elapsed,
         })
     }
@@ -600,13 +1334,12 @@ impl<'r> DataWriter<'r> {
     }
 
     /// MODE SENSE page 05h (current), set the fields for `recording`, MODE SELECT it back.
-    fn set_write_parameters(&mut self, recording: Recording, close: bool) -> Result<()> {
-        if !matches!(
-            recording,
-            Recording::CdTrackAtOnce | Recording::DvdMinusIncremental
-        ) {
-            return Ok(());
-        }
+    fn set_write_parameters(
+        &mut self,
+        recording: Recording,
+        close: bool,
+        test_write: bool,
+    ) -> Result<()> {
         let sense = ModeSense10 {
             llbaa: false,
             dbd: true,
@@ -629,7 +1362,7 @@ impl<'r> DataWriter<'r> {
         let mut wp = WriteParametersPage::new_checked(bytes)
             .map_err(|e| crate::recorder::invalid("MODE SENSE(10)", e))?;
         wp.set_bufe(!self.buffer_underrun_free_disabled);
-        wp.set_test_write(false);
+        wp.set_test_write(test_write);
         wp.set_multi_session(if close {
             MultiSession::NoNextSession
         } else {
@@ -669,7 +1402,9 @@ impl<'r> DataWriter<'r> {
         self.recorder.exec.data_out(&select, &list)
     }
 
-    /// SYNCHRONIZE CACHE, CLOSE TRACK, then close the session or finalize.
+    /// SYNCHRONIZE CACHE; on sequential media CLOSE TRACK, then close the session or
+    /// finalize; on DVD+RW stop a running background format, on an intermediate DVD-RW close
+    /// the session.
     fn finish(
         &mut self,
         recording: Recording,
@@ -682,6 +1417,29 @@ impl<'r> DataWriter<'r> {
             lba: Lba(0),
             blocks: 0,
         })?;
+        let close_session = CloseTrackSession {
+            immed: false,
+            function: CloseFunction::CloseSession,
+            number: 0,
+        };
+        if let Recording::Overwrite(kind) = recording {
+            match kind {
+                Overwrite::DvdPlusRw
+                    if self.recorder.disc_information()?.bg_format_status() == 2 =>
+                {
+                    // growisofs' default: the compatible stop ("writing lead-out").
+                    self.recorder.exec.no_data(&close_session)?;
+                }
+                Overwrite::DvdMinusRwRestricted
+                    if self.recorder.format_capacities()?.current_state
+                        == CapacityState::Unknown =>
+                {
+                    self.recorder.exec.no_data(&close_session)?;
+                }
+                _ => {}
+            }
+            return Ok(());
+        }
         if written == 0 {
             // Nothing recorded: there is no track to close.
             return Ok(());
@@ -693,7 +1451,7 @@ impl<'r> DataWriter<'r> {
         };
         self.recorder.exec.no_data(&close_track)?;
         let function = match recording {
-            // CD-R and DVD-R: page 05h's multi-session field decides appendable vs finalized.
+            // CD and DVD-R: page 05h's multi-session field decides appendable vs finalized.
             Recording::CdTrackAtOnce | Recording::DvdMinusIncremental => {
                 CloseFunction::CloseSession
             }
@@ -714,9 +1472,27 @@ impl<'r> DataWriter<'r> {
         })
     }
 
-    fn describe_state(&mut self, track: u16, written: u32, sectors: u32) -> String {
+    fn describe_state(
+        &mut self,
+        recording: Recording,
+        track: u16,
+        written: u32,
+        sectors: u32,
+    ) -> String {
         if written == 0 {
             return "nothing was written; the disc is unchanged".into();
+        }
+        if self.simulate {
+            return format!(
+                "this was a simulation: {written} of {sectors} sectors went through the drive, \
+                 nothing was recorded"
+            );
+        }
+        if let Recording::Overwrite(_) = recording {
+            return format!(
+                "{written} of {sectors} sectors were written; the medium now mixes old and new \
+                 data (write it again, or erase it)"
+            );
         }
         let status = match self.recorder.disc_information() {
             Ok(di) => match di.disc_status() {
@@ -730,6 +1506,49 @@ impl<'r> DataWriter<'r> {
     }
 }
 
+fn no_media() -> Error {
+    Error::refused(
+        ErrorCode::E_IMAPI_RECORDER_MEDIA_NO_MEDIA,
+        "no medium in the drive",
+    )
+}
+
+fn open_image(path: &Path) -> Result<(std::fs::File, u64)> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+    let size = file
+        .metadata()
+        .map_err(|e| Error::io(path.display().to_string(), e))?
+        .len();
+    Ok((file, size))
+}
+
+/// True when the first and last [`HEURISTIC_BLANK_SECTORS`] of `capacity` read as zeros
+/// (sectors the drive refuses to read count as blank).
+fn heuristically_blank(recorder: &mut Recorder, capacity: u32) -> Result<bool> {
+    let n = HEURISTIC_BLANK_SECTORS.min(capacity);
+    let tail = capacity.saturating_sub(HEURISTIC_BLANK_SECTORS).max(n);
+    let mut buf = vec![0u8; SECTORS_PER_COMMAND as usize * SECTOR_SIZE];
+    for (from, count) in [(0, n), (tail, capacity - tail)] {
+        let mut off = 0;
+        while off < count {
+            let k = SECTORS_PER_COMMAND.min(count - off);
+            let bytes = &mut buf[..k as usize * SECTOR_SIZE];
+            match recorder.read_sectors(Lba((from + off) as i32), k as u16, bytes) {
+                Ok(()) => {
+                    if bytes.iter().any(|&b| b != 0) {
+                        return Ok(false);
+                    }
+                }
+                Err(Error::Command { sense, .. })
+                    if matches!(sense.key, SenseKey::IllegalRequest | SenseKey::MediumError) => {}
+                Err(e) => return Err(e),
+            }
+            off += k;
+        }
+    }
+    Ok(true)
+}
+
 fn estimate(elapsed: Duration, done: u32, total: u32) -> Option<Duration> {
     if done == 0 {
         return None;
@@ -738,4 +1557,94 @@ fn estimate(elapsed: Duration, done: u32, total: u32) -> Option<Duration> {
     Some(Duration::from_secs_f64(
         per * f64::from(total.saturating_sub(done)),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_maps_linear_sectors_to_extents() {
+        let l = Layout::new(&[(256, 16), (32, 32), (0, 16)]);
+        assert_eq!(l.total, 64);
+        assert_eq!(l.start(), Lba(256));
+        assert_eq!(l.run(0, 32), (Lba(256), 16));
+        assert_eq!(l.run(10, 32), (Lba(266), 6));
+        assert_eq!(l.run(16, 32), (Lba(32), 32));
+        assert_eq!(l.run(20, 8), (Lba(36), 8));
+        assert_eq!(l.run(48, 32), (Lba(0), 16));
+    }
+
+    #[test]
+    fn extent_reader_reads_ranges_in_order_and_pads_past_the_end() {
+        let data: Vec<u8> = (0..4 * 2048).map(|i| (i / 2048) as u8 + 1).collect();
+        let mut r = ExtentReader {
+            inner: Box::new(std::io::Cursor::new(data)),
+            stream_bytes: 4 * 2048,
+            extents: vec![(3 * 2048, 2 * 2048), (0, 2048)],
+            current: 0,
+            done: 0,
+            positioned: false,
+        };
+        let mut out = Vec::new();
+        r.read_to_end(&mut out).unwrap();
+        assert_eq!(out.len(), 3 * 2048);
+        assert!(out[..2048].iter().all(|&b| b == 4));
+        assert!(
+            out[2048..4096].iter().all(|&b| b == 0),
+            "past the stream: zeros"
+        );
+        assert!(out[4096..].iter().all(|&b| b == 1));
+    }
+
+    #[test]
+    fn padded_reader_appends_zeros_only_after_the_whole_stream() {
+        let inner: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(vec![7u8; 10]));
+        let mut r = PaddedReader {
+            inner: inner.take(10),
+            padding: 6,
+        };
+        let mut out = Vec::new();
+        r.read_to_end(&mut out).unwrap();
+        assert_eq!(out, [7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 0, 0, 0, 0, 0, 0]);
+        let inner: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(vec![7u8; 4]));
+        let mut short = PaddedReader {
+            inner: inner.take(10),
+            padding: 6,
+        };
+        let mut out = Vec::new();
+        short.read_to_end(&mut out).unwrap();
+        assert_eq!(out.len(), 4, "a short stream is not padded over");
+    }
+
+    #[test]
+    fn recording_of_rewritable_profiles() {
+        assert_eq!(
+            Recording::for_profile(Profile::BdRe),
+            Some(Recording::Overwrite(Overwrite::BdRe))
+        );
+        assert_eq!(
+            Recording::for_profile(Profile::BdRe)
+                .unwrap()
+                .padding_unit(),
+            32
+        );
+        assert_eq!(
+            Recording::for_profile(Profile::DvdPlusRw)
+                .unwrap()
+                .padding_unit(),
+            16
+        );
+        assert_eq!(
+            Recording::for_profile(Profile::CdRw),
+            Some(Recording::CdTrackAtOnce)
+        );
+        assert!(Recording::for_profile(Profile::DvdMinusRwSequential)
+            .unwrap()
+            .takes_page05());
+        assert!(!Recording::for_profile(Profile::DvdRam)
+            .unwrap()
+            .takes_page05());
+        assert_eq!(Recording::for_profile(Profile::CdRom), None);
+    }
 }

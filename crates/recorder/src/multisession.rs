@@ -78,3 +78,73 @@ impl Recorder {
         })
     }
 }
+
+/// What a file-system builder needs on overwritable media (IMAPI `IMultisessionRandomWrite`,
+/// `imapi2.md` §2.13, §5.10): one physical session, a new logical session is laid after the
+/// previous one and written with a block-range list.
+///
+/// Units: sectors and LBAs.
+#[doc(alias = "IMultisessionRandomWrite")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MultisessionRandomWrite {
+    /// `WriteUnitSize`: writes start on and span multiples of this many sectors (feature
+    /// 0020h Blocking, else 16 on DVD and 32 on BD).
+    pub write_unit_size: u32,
+    /// `LastWrittenAddress`: the last LBA the drive reports recorded (READ TRACK INFORMATION
+    /// of track 1, LRA_V); `None` where IMAPI returns `E_NOTIMPL` (the drive cannot say).
+    pub last_written_address: Option<Lba>,
+    /// `TotalSectorsOnMedia`: the formatted capacity.
+    pub total_sectors_on_media: u32,
+}
+
+impl Recorder {
+    /// The random-write multisession information of the loaded overwritable medium.
+    ///
+    /// # Errors
+    /// `E_IMAPI_RECORDER_MEDIA_NO_MEDIA` without a medium; `E_IMAPI_DF2DATA_INVALID_MEDIA_STATE`
+    /// for media that are not overwritable (DVD+RW, DVD-RW restricted overwrite, DVD-RAM,
+    /// BD-RE); drive errors.
+    pub fn multisession_random_write(&mut self) -> Result<MultisessionRandomWrite> {
+        use discmaster_mmc::media_features::RandomWritable;
+        use discmaster_mmc::Profile;
+        let profile = self.current_profile()?;
+        let unit = match profile {
+            Profile::NoCurrentProfile => {
+                return Err(Error::refused(
+                    ErrorCode::E_IMAPI_RECORDER_MEDIA_NO_MEDIA,
+                    "no medium in the drive",
+                ))
+            }
+            Profile::DvdPlusRw | Profile::DvdMinusRwRestrictedOverwrite | Profile::DvdRam => 16,
+            Profile::BdRe => 32,
+            other => {
+                return Err(Error::refused(
+                    ErrorCode::E_IMAPI_DF2DATA_INVALID_MEDIA_STATE,
+                    format!("{} media are not randomly writable", other.name()),
+                ))
+            }
+        };
+        let blocking = self
+            .get_feature_page(RandomWritable::CODE, true)
+            .ok()
+            .and_then(|bytes| {
+                let d =
+                    discmaster_mmc::features::FeatureDescriptor::new_checked(&bytes[..]).ok()?;
+                RandomWritable::parse(&d).ok()
+            })
+            .map(|f| u32::from(f.blocking))
+            .filter(|&b| b != 0);
+        let total = crate::format::medium_capacity(self)?;
+        let ti = self.track_information(1)?;
+        let last = if ti.lra_v() && !ti.blank() {
+            ti.last_recorded_address()
+        } else {
+            None
+        };
+        Ok(MultisessionRandomWrite {
+            write_unit_size: blocking.unwrap_or(unit),
+            last_written_address: last,
+            total_sectors_on_media: total,
+        })
+    }
+}

@@ -99,6 +99,11 @@ impl CancelHandle {
         self.0.store(true, Ordering::SeqCst);
     }
 
+    /// IMAPI's name for [`CancelHandle::cancel`] (`IDiscFormat2Data::CancelWrite`).
+    pub fn cancel_write(&self) {
+        self.cancel();
+    }
+
     /// True once cancellation was requested.
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::SeqCst)

@@ -19,14 +19,17 @@ use discmaster_transport::Transport;
 use crate::error::{Error, Result};
 use crate::executor::Executor;
 
-/// Where a drive is: `emu:PATH` (emulated recorder whose state lives in directory PATH) or a
-/// Linux SCSI generic device path (`/dev/srN`, `/dev/sgN`).
+/// Where a drive is: `emu:PATH` (emulated recorder whose state lives in directory PATH), a
+/// Linux SCSI generic device path (`/dev/srN`, `/dev/sgN`), or an iSCSI LUN
+/// (`iscsi://[USER%SECRET@]HOST[:PORT]/TARGET-IQN/LUN`, see `discmaster_iscsi::initiator`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DriveAddress {
     /// `emu:PATH`.
     Emulated(PathBuf),
     /// `/dev/srN` or `/dev/sgN`.
     Device(PathBuf),
+    /// `iscsi://…`, as given (it may hold a CHAP secret; `Display` leaves it out).
+    Iscsi(String),
 }
 
 impl DriveAddress {
@@ -48,9 +51,21 @@ impl DriveAddress {
         if address.starts_with("/dev/") {
             return Ok(DriveAddress::Device(PathBuf::from(address)));
         }
+        if address
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("iscsi://"))
+        {
+            discmaster_iscsi::initiator::IscsiAddress::parse(address).map_err(|e| {
+                Error::refused(ErrorCode::E_DISCMASTER_INVALID_ADDRESS, e.to_string())
+            })?;
+            return Ok(DriveAddress::Iscsi(address.to_string()));
+        }
         Err(Error::refused(
             ErrorCode::E_DISCMASTER_INVALID_ADDRESS,
-            format!("drive address {address:?} is neither emu:PATH nor /dev/srN or /dev/sgN"),
+            format!(
+                "drive address {address:?} is neither emu:PATH, /dev/srN or /dev/sgN, nor \
+                 iscsi://HOST[:PORT]/TARGET-IQN/LUN"
+            ),
         ))
     }
 }
@@ -60,6 +75,10 @@ impl std::fmt::Display for DriveAddress {
         match self {
             DriveAddress::Emulated(p) => write!(f, "emu:{}", p.display()),
             DriveAddress::Device(p) => write!(f, "{}", p.display()),
+            DriveAddress::Iscsi(a) => match discmaster_iscsi::initiator::IscsiAddress::parse(a) {
+                Ok(parsed) => write!(f, "{parsed}"),
+                Err(_) => f.write_str("iscsi://…"),
+            },
         }
     }
 }
@@ -160,6 +179,23 @@ impl DiscSummary {
     }
 }
 
+/// Login or connection failures of `iscsi://` addresses, as IMAPI codes: timeout →
+/// `E_IMAPI_RECORDER_COMMAND_TIMEOUT`, unreachable portal or unknown target →
+/// `HRESULT_FROM_WIN32(ERROR_DEV_NOT_EXIST)`, refused credentials → `E_ACCESSDENIED`, a
+/// malformed address or environment → `E_DISCMASTER_INVALID_ADDRESS`, else
+/// `E_DISCMASTER_TRANSPORT`.
+fn iscsi_open_error(e: discmaster_iscsi::initiator::InitiatorError) -> Error {
+    use discmaster_iscsi::initiator::InitiatorErrorKind as Kind;
+    let code = match e.kind() {
+        Kind::InvalidAddress => ErrorCode::E_DISCMASTER_INVALID_ADDRESS,
+        Kind::Timeout => ErrorCode::E_IMAPI_RECORDER_COMMAND_TIMEOUT,
+        Kind::Unreachable => ErrorCode::HRESULT_FROM_WIN32_ERROR_DEV_NOT_EXIST,
+        Kind::AuthenticationFailed => ErrorCode::E_ACCESSDENIED,
+        _ => ErrorCode::E_DISCMASTER_TRANSPORT,
+    };
+    Error::refused(code, e.to_string())
+}
+
 /// One recorder.
 pub struct Recorder {
     pub(crate) exec: Executor,
@@ -173,7 +209,8 @@ impl Recorder {
     /// `E_DISCMASTER_INVALID_ADDRESS` for a bad address; `E_IMAPI_RECORDER_LOCKED` (0xC0AA0210)
     /// when another process holds the emulated drive; `E_DISCMASTER_IO` when its state cannot be
     /// read; for `/dev/…` the SG_IO open errors (`discmaster_sgio::SgError::code`), e.g. a
-    /// device that is not an MMC drive.
+    /// device that is not an MMC drive; for `iscsi://…` the login failures of
+    /// `iscsi_open_error` (timeout, device gone, access denied).
     pub fn open(address: &str) -> Result<Recorder> {
         match DriveAddress::parse(address)? {
             DriveAddress::Emulated(path) => {
@@ -187,6 +224,13 @@ impl Recorder {
                 let dev = discmaster_sgio::SgDevice::open(&path)
                     .map_err(|e| Error::refused(e.code(), format!("{}: {e}", path.display())))?;
                 Ok(Recorder::from_transport(Box::new(dev), address.to_string()))
+            }
+            DriveAddress::Iscsi(url) => {
+                let transport = discmaster_iscsi::initiator::IscsiTransport::open(&url)
+                    .map_err(iscsi_open_error)?;
+                // The transport's description leaves out a CHAP secret of the URL.
+                let described = transport.describe();
+                Ok(Recorder::from_transport(Box::new(transport), described))
             }
         }
     }

@@ -18,11 +18,13 @@
 #                                               prints the iSCSI URL
 #   testbed.sh tgt-stop STATE PORT              stop that tgtd (by its pid file)
 #   testbed.sh run CACHE SHARE URL TIMEOUT      boot, run SHARE/test.sh, power off; console on stdout
+#                                               (URL may be several space-separated iSCSI URLs:
+#                                               the i-th is attached at SCSI id i, from 0)
 # Exit status: 0 ok, 3 missing tools, 4 kernel unobtainable, 5 tgt failed, 1 other.
 set -euo pipefail
 
 IQN=iqn.2024-01.test.discmaster:dvd-recorder
-GUEST_TOOLS="sg_get_config sg_modes sg_inq cdrskin"
+GUEST_TOOLS="sg_get_config sg_modes sg_inq sg_start cdrskin xorriso growisofs"
 GUEST_MODS="virtio_pci virtio_scsi sr_mod sg isofs 9pnet_virtio 9p"
 BLOCK_ISCSI=/usr/lib/x86_64-linux-gnu/qemu/block-iscsi.so
 
@@ -177,19 +179,24 @@ tgt_stop() {
 }
 
 run() {
-	local cache=${1:?run CACHE SHARE URL TIMEOUT} share=${2:?} url=${3:?} timeout=${4:?}
-	case "$url" in iscsi://127.0.0.1:*) ;; *) echo "refusing non-loopback URL $url" >&2; exit 1 ;; esac
+	local cache=${1:?run CACHE SHARE URL TIMEOUT} share=${2:?} urls=${3:?} timeout=${4:?}
+	local attach=() id=0 url
+	for url in $urls; do
+		case "$url" in iscsi://127.0.0.1:*) ;; *) echo "refusing non-loopback URL $url" >&2; exit 1 ;; esac
+		attach+=(-drive "file=$url,if=none,id=cd$id,format=raw,cache=none"
+			-device "scsi-generic,drive=cd$id,bus=scsi0.0,channel=0,scsi-id=$id,lun=0")
+		id=$((id + 1))
+	done
 	local accel=tcg cpu=max
 	if [ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then accel=kvm; cpu=host; fi
-	log "booting ($accel) with $url"
+	log "booting ($accel) with $urls"
 	timeout --foreground -k 5 "$timeout" qemu-system-x86_64 \
 		-accel "$accel" -cpu "$cpu" -m 512 -smp 1 \
 		-nodefaults -nographic -no-reboot -nic none -serial stdio -monitor none \
 		-kernel "$cache/vmlinuz" -initrd "$cache/initramfs.gz" \
 		-append "console=ttyS0 quiet panic=-1 loglevel=4" \
 		-device virtio-scsi-pci,id=scsi0 \
-		-drive "file=$url,if=none,id=cd0,format=raw,cache=none" \
-		-device scsi-generic,drive=cd0,bus=scsi0.0,channel=0,scsi-id=0,lun=0 \
+		"${attach[@]}" \
 		-fsdev "local,id=share,path=$share,security_model=none" \
 		-device virtio-9p-pci,fsdev=share,mount_tag=share
 }

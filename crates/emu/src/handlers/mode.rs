@@ -18,7 +18,10 @@
 //!    changeable mask is 0 — compared with the current values, or with the same page earlier
 //!    in the list — (else 5/26/00 at the first offending byte, bit pointer at its highest
 //!    offending bit), and for page 05h a combination the medium supports
-//!    ([`pages::check_page05`]). PS is ignored.
+//!    ([`pages::check_page05`]; RAW data block types per the drive's
+//!    `raw_data_block_types`; Test Write only on media that simulate, never with RAW). PS is
+//!    ignored. Switching Test Write off ends a simulated recording (the disc returns to its
+//!    state before it).
 //!
 //! Every 5/26/00 carries a field pointer (SKSV = 1, C/D = 0) with the byte offset within the
 //! parameter list. Accepted drive pages are saved to `drive.json`, page 05h to
@@ -45,6 +48,7 @@ fn context(unit: &Unit) -> PageContext<'_> {
         page05: unit.loaded.as_ref().map(|l| l.medium.page05.as_slice()),
         drive: &unit.drive.mode_pages,
         locked: unit.prevent,
+        requested_write_speed_kbps: unit.drive.requested_write_speed_kbps,
     }
 }
 
@@ -117,9 +121,12 @@ pub(crate) fn mode_select10(unit: &mut Unit, req: &Request<'_>) -> Result<Respon
         return Err(parameter_field(at, Some(bit)));
     }
 
-    let (kind, page05) = {
+    let (kind, page05, test_write_ok) = {
         let loaded = unit.loaded_mut()?;
-        (loaded.medium.kind, loaded.medium.page05.clone())
+        let m = &loaded.medium;
+        // Simulation needs sequential recording (not a DVD-RW in restricted overwrite).
+        let test_write_ok = m.kind.supports_test_write() && m.overwrite.is_none();
+        (m.kind, m.page05.clone(), test_write_ok)
     };
     let mut pending = PendingPages {
         drive: unit.drive.mode_pages.clone(),
@@ -142,6 +149,7 @@ pub(crate) fn mode_select10(unit: &mut Unit, req: &Request<'_>) -> Result<Respon
             page05: Some(&pending.page05),
             drive: &pending.drive,
             locked: unit.prevent,
+            requested_write_speed_kbps: unit.drive.requested_write_speed_kbps,
         };
         let (Some(current), Some(mask)) = (
             pages::current_page(code, &ctx),
@@ -161,7 +169,13 @@ pub(crate) fn mode_select10(unit: &mut Unit, req: &Request<'_>) -> Result<Respon
         if code == PAGE05_CODE {
             let mut page05 = bytes.to_vec();
             page05[0] = PAGE05_CODE;
-            pages::check_page05(kind, &page05, offset)?;
+            pages::check_page05(
+                kind,
+                &page05,
+                offset,
+                &unit.drive.raw_data_block_types,
+                test_write_ok,
+            )?;
         }
         pending.accept(code, bytes);
         offset += bytes.len();
@@ -171,6 +185,10 @@ pub(crate) fn mode_select10(unit: &mut Unit, req: &Request<'_>) -> Result<Respon
     let loaded = unit.loaded_mut()?;
     if pending.page05 != loaded.medium.page05 {
         loaded.medium.page05 = pending.page05;
+        if !pages::write_settings(&loaded.medium.page05).test_write {
+            // Test Write switched off: a simulated recording ends, nothing was recorded.
+            loaded.medium.end_simulation();
+        }
         unit.commit_structure()?;
     }
     if pending.drive != unit.drive.mode_pages {

@@ -27,8 +27,9 @@ pub(crate) fn test_unit_ready(_unit: &mut Unit, req: &Request<'_>) -> Result<Res
 }
 
 /// `03h REQUEST SENSE`: the sense of the last CHECK CONDITION (then cleared); otherwise a
-/// pending medium change (6/28/00), 2/3A/00 without a medium, or NO SENSE. DESC = 1 gives
-/// descriptor format.
+/// pending medium change (6/28/00), 2/3A/00 without a medium, the NOT READY sense and
+/// progress of a running long operation (a poll, the `operation` module), or NO SENSE. DESC =
+/// 1 gives descriptor format.
 pub(crate) fn request_sense(unit: &mut Unit, req: &Request<'_>) -> Result<Response, Failure> {
     let cmd = RequestSense::from_cdb(req.cdb)?;
     let check = match unit.last_check.take() {
@@ -41,7 +42,11 @@ pub(crate) fn request_sense(unit: &mut Unit, req: &Request<'_>) -> Result<Respon
                     unit.commit_structure()?;
                     Sense::NOT_READY_TO_READY_CHANGE
                 }
-                Some(_) => Sense::NO_SENSE,
+                Some(_) => match crate::operation::request_sense_poll(unit) {
+                    // A long operation runs: NOT READY with its progress (SKSV, bytes 16–17).
+                    Some(check) => return Ok(Response::DataIn(sense_bytes(&check, cmd.desc))),
+                    None => Sense::NO_SENSE,
+                },
             };
             Check {
                 sense,
@@ -50,12 +55,16 @@ pub(crate) fn request_sense(unit: &mut Unit, req: &Request<'_>) -> Result<Respon
             }
         }
     };
-    let bytes = if cmd.desc {
+    Ok(Response::DataIn(sense_bytes(&check, cmd.desc)))
+}
+
+/// `check` as fixed-format sense (18 bytes), or descriptor format when `desc`.
+fn sense_bytes(check: &Check, desc: bool) -> Vec<u8> {
+    if desc {
         SenseData::<&[u8]>::emit_descriptor(check.sense, check.information, check.sks)
     } else {
         SenseData::<&[u8]>::emit_fixed(check.sense, check.information, check.sks).to_vec()
-    };
-    Ok(Response::DataIn(bytes))
+    }
 }
 
 /// `12h INQUIRY`: 96 bytes of standard data (device type 05h, RMB, identity from
@@ -80,16 +89,23 @@ pub(crate) fn inquiry(unit: &mut Unit, req: &Request<'_>) -> Result<Response, Fa
     Ok(Response::DataIn(data.into_inner()))
 }
 
-/// `1Bh START STOP UNIT`: LoEj with Start = 0 ejects (the disc goes to the shelf; 5/53/02
-/// while removal is prevented); load, start and stop succeed without effect (a disc comes
-/// back only through `load_blank`). A non-zero power condition is accepted and ignored.
+/// `1Bh START STOP UNIT`: LoEj with Start = 0 opens the tray (5/53/02 while removal is
+/// prevented); the disc stays in the tray, saved, and the drive reports 2/3A/02 until LoEj
+/// with Start = 1 closes the tray and loads it again (6/28/00 once, GESN new media) — what
+/// growisofs's reload after a burn and `eject -t` expect (`mmc.md` §1.29). Start/stop without
+/// LoEj and a non-zero power condition are accepted without effect. (The operator's
+/// `EmulatedDrive::eject` still moves the disc to the shelf.)
 pub(crate) fn start_stop_unit(unit: &mut Unit, req: &Request<'_>) -> Result<Response, Failure> {
     let cmd = StartStopUnit::from_cdb(req.cdb)?;
-    if cmd.power_condition == 0 && cmd.loej && !cmd.start {
-        if unit.loaded.is_some() && unit.prevent {
-            return Err(Sense::MEDIUM_REMOVAL_PREVENTED.into());
+    if cmd.power_condition == 0 && cmd.loej {
+        if !cmd.start {
+            if unit.loaded.is_some() && unit.prevent {
+                return Err(Sense::MEDIUM_REMOVAL_PREVENTED.into());
+            }
+            unit.open_tray()?;
+        } else {
+            unit.close_tray()?;
         }
-        unit.eject()?;
     }
     Ok(Response::Done)
 }

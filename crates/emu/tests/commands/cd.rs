@@ -259,13 +259,14 @@ fn cd_toc_lists_closed_tracks_and_lead_out() {
 fn cd_write_with_non_data_block_type_is_illegal_mode() {
     let (dir, d) = blank_drive(MediaKind::CdR);
     drop(d);
-    // A state file whose page 05h says DBT 0 (raw audio): page byte 4.
+    // A state file whose page 05h says DBT 10 (Mode 2 Form 1, never accepted by MODE
+    // SELECT here): page byte 4.
     let path = dir.path().join("medium.json");
     let text = std::fs::read_to_string(&path).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let page = v["page05"].as_str().unwrap().to_string();
     let mut bytes: Vec<&str> = page.split(' ').collect();
-    bytes[4] = "00";
+    bytes[4] = "0a";
     let edited = text.replace(&page, &bytes.join(" "));
     std::fs::write(&path, edited).unwrap();
     let mut d = EmulatedDrive::open(dir.path()).unwrap();

@@ -25,9 +25,16 @@ fn get_configuration_without_medium_reports_profile_zero() {
     assert_eq!(
         profiles,
         [
+            Profile::BdRe,
             Profile::BdRSrm,
+            Profile::DvdPlusRDl,
             Profile::DvdPlusR,
+            Profile::DvdPlusRw,
+            Profile::DvdMinusRwSequential,
+            Profile::DvdMinusRwRestrictedOverwrite,
+            Profile::DvdRam,
             Profile::DvdMinusRSequential,
+            Profile::CdRw,
             Profile::CdR
         ]
     );

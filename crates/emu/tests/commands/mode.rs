@@ -32,8 +32,8 @@ fn mode_sense_all_pages_returns_05_and_2a() {
     let (_dir, mut d) = blank_drive(MediaKind::CdR);
     let (c, b) = data_in(&mut d, &[0x5A, 0, 0x3F, 0, 0, 0, 0, 0x01, 0, 0], 256);
     assert_good(&c);
-    // 01h, 05h, 08h, 1Ah, 1Dh, 2Ah with 4 CD write speeds.
-    assert_eq!(b.len(), 8 + 12 + 52 + 12 + 12 + 12 + 48);
+    // 01h, 05h, 08h, 1Ah, 1Dh, 2Ah with 7 CD-R write speeds.
+    assert_eq!(b.len(), 8 + 12 + 52 + 12 + 12 + 12 + 32 + 4 * 7);
     let b = &b[12..];
     assert_eq!((b[8], b[9]), (0x05, 0x32));
     assert_eq!(b[10] & 0x0F, 1, "CD default write type TAO");
@@ -48,7 +48,7 @@ fn mode_sense_changeable_and_default_copies() {
     // PC = 01b changeable.
     let (_, m) = data_in(&mut d, &[0x5A, 0, 0x45, 0, 0, 0, 0, 0x01, 0, 0], 256);
     assert_eq!((m[8], m[9]), (0x05, 0x32));
-    assert_eq!(m[10], 0x6F, "Test Write not changeable");
+    assert_eq!(m[10], 0x7F, "Test Write changeable on DVD-R");
     // PC = 10b default equals the initial current values.
     let (_, def) = data_in(&mut d, &[0x5A, 0, 0x85, 0, 0, 0, 0, 0x01, 0, 0], 256);
     assert_eq!(def[8..], page05(&mut d)[..]);
@@ -85,8 +85,8 @@ fn mode_select_changeable_field_is_kept() {
 
 #[test]
 fn mode_select_non_changeable_bit_is_invalid_field_in_parameter_list() {
-    let (_dir, mut d) = blank_drive(MediaKind::CdR);
-    // Test Write (page byte 2 bit 4) is not changeable.
+    let (_dir, mut d) = blank_drive(MediaKind::DvdPlusR);
+    // Test Write (page byte 2 bit 4) is not changeable on DVD+R.
     let c = edit_page05(&mut d, |p| p[2] |= 0x10);
     assert_sense!(c, Sense::INVALID_FIELD_IN_PARAMETER_LIST);
     let s = SenseData::new_checked(&c.sense[..]).unwrap();
@@ -113,12 +113,15 @@ fn mode_select_non_changeable_bit_is_invalid_field_in_parameter_list() {
 #[test]
 fn mode_select_unsupported_write_parameters_fail_like_trial_selects() {
     let (_dir, mut d) = blank_drive(MediaKind::CdR);
-    // cdrecord probes: SAO (2) with DBT 0, RAW (3) with DBT 1, TAO with DBT 10 (XA), audio.
+    // cdrecord probes: SAO (2) with DBT 0, RAW (3) without sub-channel (DBT 0) or cooked (8),
+    // TAO with DBT 10 (XA), audio blocks with a data track mode, Mode 1 with an audio track
+    // mode. (RAW with DBT 1–3 and audio TAO are accepted: `raw_cd.rs`, `media_audio.rs`.)
     for (write_type, dbt, track_mode) in [
         (2, 0, 4),
-        (3, 1, 4),
+        (3, 0, 4),
+        (3, 8, 4),
         (1, 10, 4),
-        (1, 0, 0),
+        (1, 0, 4),
         (1, 8, 0),
         (4, 8, 4),
     ] {

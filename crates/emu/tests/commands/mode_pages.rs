@@ -154,8 +154,12 @@ fn mode_sense_all_pages_returns_every_page_in_ascending_order() {
             "PC {pc}: PS = 0"
         );
         let lengths: Vec<u8> = pages.iter().map(|p| p[1]).collect();
-        // 2Ah: 1Eh + 4 CD write speed descriptors.
-        assert_eq!(lengths, [0x0A, 0x32, 0x0A, 0x0A, 0x0A, 0x2E], "PC {pc}");
+        // 2Ah: 1Eh + 7 CD-R write speed descriptors.
+        assert_eq!(
+            lengths,
+            [0x0A, 0x32, 0x0A, 0x0A, 0x0A, 0x1E + 4 * 7],
+            "PC {pc}"
+        );
     }
     // 3Fh with subpage FFh: all pages and subpages (there are no subpages).
     let (c, b) = data_in(&mut d, &[0x5A, 0x08, 0x3F, 0xFF, 0, 0, 0, 4, 0, 0], 1024);
@@ -188,14 +192,18 @@ fn mode_sense_page05_copies_follow_the_medium() {
     let (_dir, mut d) = blank_drive(MediaKind::DvdMinusR);
     let current = page(&mut d, CURRENT, 0x05);
     assert_eq!(current[2], 0x20, "DVD-R default: LS_V, write type 0");
-    assert_eq!(current[3] & 0x2F, 0x25, "FP, track mode 5");
+    assert_eq!(
+        current[3] & 0x2F,
+        0x05,
+        "variable packets (FP = 0), track mode 5"
+    );
     assert_eq!(current[5], 16, "link size 16");
     assert_eq!(page(&mut d, DEFAULT, 0x05), current);
     assert_eq!(page(&mut d, SAVED, 0x05), current);
     assert_eq!(
         page(&mut d, CHANGEABLE, 0x05)[2],
-        0x6F,
-        "Test Write not changeable"
+        0x7F,
+        "Test Write changeable on DVD-R (simulation)"
     );
     // Selecting DAO changes current, not default or saved.
     assert_good(&edit_page05(&mut d, |p| p[2] = (p[2] & 0xF0) | 2));
@@ -211,10 +219,25 @@ fn mode_sense_capabilities_lists_write_speeds_of_the_loaded_medium() {
     assert_eq!(p[1], 0x1E, "no medium: no write speed descriptors");
     assert_eq!(&p[30..32], &[0, 0], "descriptor count 0");
     for (kind, speeds) in [
-        (MediaKind::CdR, &[8_467u16, 5_645, 4_234, 2_822][..]),
-        (MediaKind::DvdMinusR, &[22_160, 11_080, 5_540][..]),
-        (MediaKind::DvdPlusR, &[22_160, 11_080, 5_540][..]),
-        (MediaKind::BdR, &[35_964, 26_973, 17_982, 8_991][..]),
+        (
+            MediaKind::CdR,
+            &[8_467u16, 7_056, 5_645, 4_234, 2_822, 1_411, 706][..],
+        ),
+        (MediaKind::CdRw, &[4_234, 2_822, 1_764, 706][..]),
+        (
+            MediaKind::DvdMinusR,
+            &[22_160, 16_620, 11_080, 5_540, 3_324][..],
+        ),
+        (
+            MediaKind::DvdPlusR,
+            &[22_160, 16_620, 11_080, 5_540, 3_324][..],
+        ),
+        (MediaKind::DvdPlusRw, &[11_080, 5_540, 3_324][..]),
+        (MediaKind::DvdMinusRw, &[8_310, 5_540, 2_770][..]),
+        (MediaKind::DvdRam, &[6_925, 4_155, 2_770][..]),
+        (MediaKind::DvdPlusRDl, &[11_080, 5_540, 3_324][..]),
+        (MediaKind::BdR, &[53_946, 35_964, 26_973, 17_982, 8_991][..]),
+        (MediaKind::BdRe, &[17_982, 8_991][..]),
     ] {
         let (_dir, mut d) = blank_drive(kind);
         let p = page(&mut d, CURRENT, 0x2A);
@@ -387,7 +410,7 @@ fn mode_select_refused_write_type_leaves_page05_unchanged() {
         (MediaKind::BdR, 4), // layer jump on single-layer media
         (MediaKind::DvdMinusR, 4),
         (MediaKind::DvdMinusR, 1), // TAO is CD only
-        (MediaKind::CdR, 3),
+        // CD-R with write type 3 (RAW) is refused at the data block type instead: `raw_cd.rs`.
         (MediaKind::CdR, 4),
         (MediaKind::CdR, 5), // reserved
     ] {

@@ -32,18 +32,28 @@ fn features(b: &[u8]) -> Vec<(u16, bool)> {
 }
 
 /// Every feature of the emulated recorder with CD-R loaded, ascending, with its current bit.
-const CD_R_FEATURES: [(u16, bool); 12] = [
+const CD_R_FEATURES: [(u16, bool); 22] = [
     (0x0000, true),  // Profile List
     (0x0001, true),  // Core
     (0x0003, true),  // Removable Medium
     (0x0010, false), // Random Readable: blank disc
+    (0x0020, false), // Random Writable
     (0x0021, true),  // Incremental Streaming Writable
+    (0x0023, false), // Formattable
+    (0x0024, false), // Hardware Defect Management
+    (0x0026, false), // Restricted Overwrite
+    (0x002A, false), // DVD+RW
     (0x002B, false), // DVD+R
+    (0x002C, false), // Rigid Restricted Overwrite
     (0x002D, true),  // CD Track at Once
+    (0x002E, true),  // CD Mastering (RAW)
     (0x002F, false), // DVD-R/-RW Write
+    (0x003B, false), // DVD+R Dual Layer
+    (0x0040, false), // BD Read
     (0x0041, false), // BD Write
     (0x0100, true),  // Power Management
     (0x0105, true),  // Timeout
+    (0x0107, true),  // Real Time Streaming
     (0x0108, true),  // Drive Serial Number
 ];
 
@@ -86,7 +96,10 @@ fn get_configuration_rt1_lists_current_features_from_the_starting_feature() {
     let (_dir, mut d) = empty_drive();
     let b = configuration(&mut d, 1, 0);
     let codes: Vec<u16> = features(&b).iter().map(|f| f.0).collect();
-    assert_eq!(codes, [0x0000, 0x0001, 0x0003, 0x0100, 0x0105, 0x0108]);
+    assert_eq!(
+        codes,
+        [0x0000, 0x0001, 0x0003, 0x0100, 0x0105, 0x0107, 0x0108]
+    );
     assert_eq!(&b[6..8], &[0, 0], "no current profile");
 }
 
@@ -105,7 +118,7 @@ fn get_configuration_rt2_returns_exactly_the_starting_feature() {
         "header + 4-byte descriptor header + 4-byte payload"
     );
     // Absent: the header alone, with the current profile.
-    for absent in [0x0002u16, 0x0038, 0x0107, 0xFFFF] {
+    for absent in [0x0002u16, 0x0038, 0x0106, 0xFFFF] {
         let b = configuration(&mut d, 2, absent);
         assert_eq!(
             b,

@@ -32,9 +32,9 @@ fn medium_commands_without_medium_report_medium_not_present() {
 #[test]
 fn unknown_opcode_reports_invalid_command_operation_code() {
     let (_dir, mut d) = blank_drive(MediaKind::CdR);
-    // A1h BLANK is not implemented; FFh is vendor specific; 5Dh SEND CUE SHEET.
+    // A2h SEND EVENT is not implemented; FFh is vendor specific; 5Dh SEND CUE SHEET.
     assert_sense!(
-        none(&mut d, &[0xA1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        none(&mut d, &[0xA2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
         Sense::INVALID_COMMAND_OPERATION_CODE
     );
     assert_sense!(
@@ -122,17 +122,18 @@ fn inquiry_alloc_36_gives_36_bytes() {
 }
 
 #[test]
-fn inquiry_vpd_page_is_invalid_field() {
+fn inquiry_unsupported_vpd_page_is_invalid_field() {
+    // Pages 00h, 80h and 83h exist (tests/commands/host.rs); B1h does not.
     let (_dir, mut d) = empty_drive();
-    let (c, _) = data_in(&mut d, &[0x12, 0x01, 0x80, 0, 255, 0], 255);
+    let (c, _) = data_in(&mut d, &[0x12, 0x01, 0xB1, 0, 255, 0], 255);
     assert_sense!(c, Sense::INVALID_FIELD_IN_CDB);
     let s = SenseData::new_checked(&c.sense[..]).unwrap();
     assert_eq!(
         s.sense_key_specific(),
         Some(SenseKeySpecific::FieldPointer {
             in_cdb: true,
-            bit: Some(0),
-            byte: 1
+            bit: None,
+            byte: 2
         })
     );
 }
@@ -158,7 +159,7 @@ fn request_sense_returns_last_check_then_no_sense() {
 fn request_sense_desc_gives_descriptor_format() {
     let (_dir, mut d) = blank_drive(MediaKind::CdR);
     assert_sense!(
-        none(&mut d, &[0xA1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        none(&mut d, &[0xA2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
         Sense::INVALID_COMMAND_OPERATION_CODE
     );
     let (c, b) = data_in(&mut d, &[0x03, 0x01, 0, 0, 252, 0], 252);
@@ -180,22 +181,25 @@ fn request_sense_without_medium_reports_medium_not_present() {
 }
 
 #[test]
-fn start_stop_eject_moves_disc_to_shelf() {
+fn start_stop_eject_opens_tray_and_load_brings_disc_back() {
     let (dir, mut d) = blank_drive(MediaKind::DvdMinusR);
-    // 1Bh, LoEj = 1, Start = 0.
+    // 1Bh, LoEj = 1, Start = 0: the tray opens, the disc stays in it (not on the shelf).
     assert_good(&none(&mut d, &[0x1B, 0, 0, 0, 0x02, 0]));
     assert_eq!(d.media(), None);
-    assert!(dir.path().join("shelf/1-dvd-r/medium.json").exists());
+    assert!(!dir.path().join("shelf").exists());
+    assert!(dir.path().join("medium.json").exists());
     assert_sense!(
         none(&mut d, &[0x00, 0, 0, 0, 0, 0]),
-        Sense::MEDIUM_NOT_PRESENT
+        Sense::MEDIUM_NOT_PRESENT_TRAY_OPEN
     );
-    // Load (tray closes) does not bring a disc back.
+    // LoEj = 1, Start = 1: the tray closes with the disc; the change is reported once.
     assert_good(&none(&mut d, &[0x1B, 0, 0, 0, 0x03, 0]));
+    assert_eq!(d.media(), Some(MediaKind::DvdMinusR));
     assert_sense!(
         none(&mut d, &[0x00, 0, 0, 0, 0, 0]),
-        Sense::MEDIUM_NOT_PRESENT
+        Sense::NOT_READY_TO_READY_CHANGE
     );
+    assert_good(&none(&mut d, &[0x00, 0, 0, 0, 0, 0]));
 }
 
 #[test]
