@@ -108,6 +108,7 @@ t cdrskin_minfo cdrskin dev=/dev/sr0 -minfo
 t list dm --drive /dev/sr0 list
 t info dm --drive /dev/sr0 info --json
 t mode_page_2a dm --drive /dev/sr0 mode-page get 2a --control changeable
+t mode_page_2a_current dm --drive /dev/sr0 mode-page get 2a
 t features dm --drive /dev/sr0 features --json
 t burn dm --drive /dev/sr0 burn /share/ipxe.iso
 t info_after_burn dm --drive /dev/sr0 info --json
@@ -308,7 +309,55 @@ fn guest_sr0_tgt_dvd_plus_r_list_info_features_burn() {
         show(&page),
     );
 
+    // Independent decoders on the same drive: sg_modes' hex dump of page 2Ah (current values)
+    // must be byte for byte what `mode-page get 2a` prints.
+    let sg_modes = step(&share, "mode_page_2a_current");
+    let peer_modes = step(&share, "sg_modes");
+    let peer_bytes = sg_modes_page_bytes(&peer_modes.out);
+    let our_bytes: Vec<String> = sg_modes
+        .out
+        .lines()
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    check(
+        "mode-page get 2a equals sg_modes -p 0x2a",
+        sg_modes.rc == Some(0) && !peer_bytes.is_empty() && our_bytes == peer_bytes,
+        format!(
+            "ours: {}\nsg_modes: {}",
+            our_bytes.join(" "),
+            peer_bytes.join(" ")
+        ),
+    );
+
     let features = step(&share, "features");
+    // The feature codes and current bits sg_get_config decodes must be the ones we decode.
+    let peer_features = sg_get_config_features(&sg_get_config.out);
+    let our_features: Vec<(u16, bool)> = ndjson(&features.out)
+        .and_then(|objs| objs.into_iter().next())
+        .map(|v| {
+            v["features"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|f| {
+                            let code =
+                                u16::from_str_radix(f["code"].as_str()?.trim_end_matches('h'), 16)
+                                    .ok()?;
+                            Some((code, f["current"].as_bool()?))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    check(
+        "features equal sg_get_config's (codes and current bits)",
+        !peer_features.is_empty() && our_features == peer_features,
+        format!("ours: {our_features:04X?}\nsg_get_config: {peer_features:04X?}"),
+    );
     let lower = features.out.to_lowercase();
     check(
         "discmaster features --json",
@@ -364,4 +413,42 @@ fn guest_sr0_tgt_dvd_plus_r_list_info_features_burn() {
         "failed in the guest:\n{}",
         failed.join("\n\n")
     );
+}
+
+/// The page bytes of `sg_modes -p 0x2a` output: the hex columns of the dump lines after ">>".
+fn sg_modes_page_bytes(out: &str) -> Vec<String> {
+    let mut bytes = Vec::new();
+    let mut in_dump = false;
+    for line in out.lines() {
+        if line.starts_with(">>") {
+            in_dump = true;
+            continue;
+        }
+        if !in_dump {
+            continue;
+        }
+        let mut cols = line.split_whitespace();
+        let Some(offset) = cols.next() else { break };
+        if u32::from_str_radix(offset, 16).is_err() {
+            break;
+        }
+        bytes.extend(
+            cols.take_while(|c| c.len() == 2 && u8::from_str_radix(c, 16).is_ok())
+                .map(str::to_owned),
+        );
+    }
+    bytes
+}
+
+/// `(feature code, current)` from `sg_get_config` output lines like
+/// `version=0, persist=1, current=1 [0x2b]`.
+fn sg_get_config_features(out: &str) -> Vec<(u16, bool)> {
+    out.lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let current = l.split("current=").nth(1)?.chars().next()? == '1';
+            let code = l.rsplit("[0x").next()?.trim_end_matches(']');
+            Some((u16::from_str_radix(code, 16).ok()?, current))
+        })
+        .collect()
 }
