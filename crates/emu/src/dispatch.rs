@@ -216,6 +216,7 @@ pub static COMMANDS: &[CommandRow] = &[
     drive_row::<discmaster_mmc::host_commands::ReadBufferCapacity>(
         crate::handlers::host::read_buffer_capacity,
     ),
+    medium_row::<discmaster_mmc::sao_commands::SendCueSheet>(crate::handlers::sao::send_cue_sheet),
     drive_row::<discmaster_mmc::host_commands::ReportLuns>(crate::handlers::host::report_luns),
     medium_row::<discmaster_mmc::format_commands::Blank>(crate::handlers::format::blank),
     medium_row::<discmaster_mmc::host_commands::GetPerformance>(

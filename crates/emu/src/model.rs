@@ -1020,6 +1020,9 @@ impl Medium {
             return false;
         }
         if self.raw_in_progress() {
+            if let Some(r) = self.raw_cd.as_mut() {
+                r.finish_session_at_once();
+            }
             return self.close_raw();
         }
         let mut changed = false;

@@ -635,7 +635,8 @@ pub(crate) fn fixed_packet_size(page05: &[u8]) -> Option<u32> {
 ///
 /// # Errors
 /// 5/26/00 INVALID FIELD IN PARAMETER LIST pointing at Test Write (page byte 2 bit 4: not
-/// supported here, or with write type RAW), the write type (byte 2 bit 3), multi-session
+/// supported here, or with write type RAW), the write type (byte 2 bit 3; CD-R/RW take
+/// packet, TAO, SAO — any data block type and track mode — and RAW), multi-session
 /// (byte 3 bit 7), track mode (byte 3 bit 3) or data block type (byte 4 bit 3).
 pub(crate) fn check_page05(
     kind: MediaKind,
@@ -661,6 +662,12 @@ pub(crate) fn check_page05(
         if !raw_types.contains(&u8::from(p.data_block_type())) {
             return Err(field(4, 3));
         }
+        return Ok(());
+    }
+    if kind.is_cd() && p.write_type() == WriteType::SessionAtOnce {
+        // Session at once: the cue sheet decides block sizes and modes; the data block type
+        // (0 or 3 from libburn, the track's type from cdrecord) and track mode are ignored
+        // (`mmc.md` §2.2).
         return Ok(());
     }
     let write_type_ok = match kind {

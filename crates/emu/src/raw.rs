@@ -208,6 +208,10 @@ pub(crate) struct RawCd {
     pub position: Option<(u8, u8)>,
     /// What was decoded.
     pub info: RawCdInfo,
+    /// Session-at-once recording: the cue sheet (8-byte entries) the drive generates the
+    /// blocks from (the `sao` module); absent for RAW recording.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cue: Option<Vec<[u8; 8]>>,
 }
 
 /// Why a RAW block was refused.
@@ -336,7 +340,34 @@ impl RawCd {
             phase: RawPhase::LeadIn,
             position: None,
             info: RawCdInfo::default(),
+            cue: None,
         }
+    }
+
+    /// A session-at-once recording on a blank disc: the lead-in TOC `toc` comes from the cue
+    /// sheet `cue` (the drive writes the lead-in itself), the host writes from −150.
+    pub fn session_at_once(lead_in_start: i32, toc: Vec<RawTocEntry>, cue: Vec<[u8; 8]>) -> RawCd {
+        let mut r = RawCd::new(lead_in_start);
+        r.next = FIRST_PREGAP;
+        r.info.toc = toc;
+        r.info.toc.sort_by_key(toc_order);
+        r.cue = Some(cue);
+        r
+    }
+
+    /// Session at once: once the host has written every block up to the lead-out start, the
+    /// drive writes the lead-out itself (not stored: the lead-out is not readable). Returns
+    /// true when the lead-out was written now.
+    pub fn finish_session_at_once(&mut self) -> bool {
+        let lead_out = self.info.toc_lead_out();
+        if self.cue.is_none() || self.phase != RawPhase::Program || lead_out != Some(Lba(self.next))
+        {
+            return false;
+        }
+        self.phase = RawPhase::LeadOut;
+        self.info.lead_out_start = Some(self.next);
+        self.next = self.next.saturating_add(MIN_LEAD_OUT_BLOCKS);
+        true
     }
 
     /// Byte offset of `lba` in `medium.raw`, `None` before the store.

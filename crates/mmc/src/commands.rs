@@ -952,6 +952,7 @@ pub const ALL: &[CommandInfo] = &[
     CommandInfo::of::<ModeSense10>(),
     CommandInfo::of::<CloseTrackSession>(),
     CommandInfo::of::<ReadBufferCapacity>(),
+    CommandInfo::of::<crate::sao_commands::SendCueSheet>(),
     CommandInfo::of::<ReportLuns>(),
     CommandInfo::of::<Blank>(),
     CommandInfo::of::<GetPerformance>(),

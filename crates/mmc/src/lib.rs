@@ -29,6 +29,7 @@ pub mod host_commands;
 pub mod media_features;
 pub mod pages;
 pub mod responses;
+pub mod sao_commands;
 pub mod sense;
 mod wire;
 

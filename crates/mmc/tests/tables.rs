@@ -214,6 +214,7 @@ fn commands_all_rows_match_their_types() {
             blanking_type: discmaster_mmc::format_commands::BlankingType::Full,
             start_address: 0,
         }),
+        check(discmaster_mmc::sao_commands::SendCueSheet { cue_sheet_size: 32 }),
         check(ReadCd {
             expected_sector_type: discmaster_mmc::cd_commands::ExpectedSectorType::Any,
             dap: false,

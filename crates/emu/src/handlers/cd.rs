@@ -70,9 +70,12 @@ pub(crate) fn write_raw(
     if data_out.len() != blocks * block_bytes {
         return Err(Failure::cdb_field(7, None));
     }
-    let store = unit.store.clone();
     let loaded = unit.loaded_mut()?;
     let m = &mut loaded.medium;
+    if m.raw_cd.as_ref().is_some_and(|r| r.cue.is_some()) {
+        // A session-at-once recording (cue sheet sent) is not continued in RAW mode.
+        return Err(Sense::COMMAND_SEQUENCE_ERROR.into());
+    }
     let nwa = m.raw_nwa().ok_or(Sense::INVALID_ADDRESS_FOR_WRITE)?;
     if cmd.lba.0 != nwa {
         return Err(Sense::INVALID_ADDRESS_FOR_WRITE.into());
@@ -95,6 +98,34 @@ pub(crate) fn write_raw(
         let lba = nwa.saturating_add(k as i32);
         stored.extend_from_slice(&state.accept(lba, dbt, block, capacity)?);
     }
+    store_raw(
+        unit,
+        state,
+        phase_before,
+        nwa,
+        &stored,
+        blocks,
+        data_out.len(),
+    )
+}
+
+/// Stores `stored` (normalized blocks from `nwa` on, [`STORED_BLOCK_BYTES`] each) in
+/// `medium.raw`, makes `state` the medium's recording state and persists it; `host_bytes` is
+/// the data-out length (the WRITE consumed it all).
+///
+/// # Errors
+/// IO errors; 5/21/00 when `nwa` is before the store.
+pub(crate) fn store_raw(
+    unit: &mut Unit,
+    state: RawCd,
+    phase_before: raw::RawPhase,
+    nwa: i32,
+    stored: &[u8],
+    blocks: usize,
+    host_bytes: usize,
+) -> Result<Response, Failure> {
+    let store = unit.store.clone();
+    let loaded = unit.loaded_mut()?;
     let offset = state
         .offset(nwa)
         .ok_or(RawError::OutOfRange(nwa))
@@ -103,19 +134,20 @@ pub(crate) fn write_raw(
         Some(f) => f,
         None => store.open_raw(true)?,
     };
-    let written = file.write_all_at(&stored, offset);
+    let written = file.write_all_at(stored, offset);
     loaded.raw = Some(file);
     written?;
-    let structural = loaded.medium.raw_cd.is_none() || phase_before != state.phase;
+    let structural = loaded.medium.raw_cd.as_ref().map(|r| r.phase) != Some(phase_before)
+        || phase_before != state.phase;
     loaded.medium.raw_cd = Some(state);
     loaded.medium.sectors_written = loaded.medium.sectors_written.saturating_add(blocks as u64);
     loaded.medium.refresh();
     if structural {
         unit.commit_structure()?;
     } else {
-        unit.note_written(data_out.len() as u64)?;
+        unit.note_written(host_bytes as u64)?;
     }
-    Ok(Response::Consumed(data_out.len()))
+    Ok(Response::Consumed(host_bytes))
 }
 
 /// Reads `buf.len()` bytes at `offset`; bytes past the end of the (sparse) file stay zero.
@@ -131,7 +163,7 @@ fn read_full_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()>
 }
 
 /// `frames` as a binary MSF counted from 00:00:00 (relative time; wraps at 100 minutes).
-fn frames_msf(frames: i64) -> Msf {
+pub(crate) fn frames_msf(frames: i64) -> Msf {
     let f = frames.rem_euclid(100 * 60 * 75);
     Msf {
         minute: (f / 4500) as u8,

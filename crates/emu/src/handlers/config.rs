@@ -12,8 +12,8 @@
 //! Rigid Restricted Overwrite (DVD-RW restricted overwrite; Intermediate and Blank set),
 //! 002Ah DVD+RW (Write, Quick Start), 002Bh DVD+R (DVD+R and DVD+R DL), 002Dh CD Track at Once
 //! (CD-R/RW; CD-RW and Test Write set, data block types 0 and 8), 002Eh CD Mastering (CD-R/RW: Raw when the drive accepts
-//! a RAW data block type, R-W when it accepts DBT 2 or 3, Test Write; no SAO, no raw
-//! multi-session), 002Fh DVD-R/-RW Write (DVD-R, DVD-RW sequential; Test Write, DVD-RW SL),
+//! a RAW data block type, R-W when it accepts DBT 2 or 3, Test Write; SAO with a maximum cue
+//! sheet of 4 096 bytes (`handlers::sao`); no raw multi-session), 002Fh DVD-R/-RW Write (DVD-R, DVD-RW sequential; Test Write, DVD-RW SL),
 //! 003Bh DVD+R Dual Layer, 0040h BD Read and 0041h BD Write (BD-R, BD-RE), 0100h Power
 //! Management (page 1Ah) and 0105h Timeout (page 1Dh), both version 0 and always current,
 //! 0107h Real Time Streaming (SCS, MP2A, WSPD, SW: SET CD SPEED, page 2Ah speeds, GET
@@ -57,6 +57,8 @@ const DBT_TAO: u16 = 1 | DBT_MODE1_ONLY;
 const BD_CLASS0_VERSION1: u16 = 1 << 1;
 /// Link size of CD packet writing (1 link + 4 run-in + 2 run-out blocks, `mmc.md` §4.7).
 const CD_LINK_SIZE: u8 = 7;
+/// Feature 002Eh Maximum Cue Sheet Length (bytes): 512 eight-byte entries.
+const MAXIMUM_CUE_SHEET_BYTES: u32 = 4096;
 /// Link size of DVD-R incremental recording (`mmc.md` §1.6).
 const DVD_LINK_SIZE: u8 = 16;
 
@@ -180,7 +182,7 @@ pub(crate) fn get_configuration(unit: &mut Unit, req: &Request<'_>) -> Result<Re
         .emit(cd),
         CdMastering {
             buf: true,
-            sao: false,
+            sao: true,
             raw_ms: false,
             raw: !unit.drive.raw_data_block_types.is_empty(),
             test_write: true,
@@ -190,7 +192,7 @@ pub(crate) fn get_configuration(unit: &mut Unit, req: &Request<'_>) -> Result<Re
                 .raw_data_block_types
                 .iter()
                 .any(|&t| t == 2 || t == 3),
-            maximum_cue_sheet_length: 0,
+            maximum_cue_sheet_length: MAXIMUM_CUE_SHEET_BYTES,
         }
         .emit(cd),
         DvdMinusRRwWrite {

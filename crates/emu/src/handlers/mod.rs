@@ -10,5 +10,6 @@ pub(crate) mod host;
 pub(crate) mod info;
 pub(crate) mod mode;
 pub(crate) mod recording;
+pub(crate) mod sao;
 pub(crate) mod spc;
 pub(crate) mod speed;

@@ -60,6 +60,14 @@ pub(crate) fn write10(unit: &mut Unit, req: &Request<'_>) -> Result<Response, Fa
     if cd && settings.write_type == WriteType::Raw {
         return cd::write_raw(unit, &cmd, req.data_out, settings.data_block_type);
     }
+    let sao_started = loaded
+        .medium
+        .raw_cd
+        .as_ref()
+        .is_some_and(|r| r.cue.is_some());
+    if cd && (settings.write_type == WriteType::SessionAtOnce || sao_started) {
+        return crate::handlers::sao::write_sao(unit, &cmd, req.data_out);
+    }
     let audio = cd && pages::is_audio_track_at_once(&loaded.medium.page05);
     if cd && settings.data_block_type != DataBlockType::Mode1 && !audio {
         return Err(Sense::ILLEGAL_MODE_FOR_THIS_TRACK.into());

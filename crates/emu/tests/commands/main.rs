@@ -22,4 +22,5 @@ mod mode;
 mod mode_pages;
 mod mode_pages_config;
 mod raw_cd;
+mod sao;
 mod spc;

@@ -113,11 +113,11 @@ fn mode_select_non_changeable_bit_is_invalid_field_in_parameter_list() {
 #[test]
 fn mode_select_unsupported_write_parameters_fail_like_trial_selects() {
     let (_dir, mut d) = blank_drive(MediaKind::CdR);
-    // cdrecord probes: SAO (2) with DBT 0, RAW (3) without sub-channel (DBT 0) or cooked (8),
-    // TAO with DBT 10 (XA), audio blocks with a data track mode, Mode 1 with an audio track
-    // mode. (RAW with DBT 1–3 and audio TAO are accepted: `raw_cd.rs`, `media_audio.rs`.)
+    // cdrecord probes: RAW (3) without sub-channel (DBT 0) or cooked (8), TAO with DBT 10
+    // (XA), audio blocks with a data track mode, Mode 1 with an audio track mode. (RAW with
+    // DBT 1–3, audio TAO and SAO with any data block type are accepted: `raw_cd.rs`,
+    // `media_audio.rs`, `sao.rs`.)
     for (write_type, dbt, track_mode) in [
-        (2, 0, 4),
         (3, 0, 4),
         (3, 8, 4),
         (1, 10, 4),

@@ -755,7 +755,11 @@ fn cd_mastering_feature_follows_raw_data_block_types() {
         CdMastering::parse(&d).unwrap()
     };
     let f = mastering(&mut drive);
-    assert!(f.raw && f.rw && !f.sao && !f.raw_ms);
+    assert!(f.raw && f.rw && f.sao && !f.raw_ms);
+    assert_eq!(
+        f.maximum_cue_sheet_length, 4096,
+        "SAO: 512 cue sheet entries"
+    );
     drive.set_raw_data_block_types(&[1]).unwrap();
     let f = mastering(&mut drive);
     assert!(f.raw && !f.rw);
