@@ -7,7 +7,10 @@ use discmaster_mmc::features::{
     BdWrite, CdTrackAtOnce, Configuration, Core, DriveSerialNumber, DvdMinusRRwWrite, DvdPlusR,
     FeatureDescriptor, IncrementalStreamingWritable, ProfileList, RandomReadable, RemovableMedium,
 };
-use discmaster_mmc::pages::{CapabilitiesPage, ModePage, ModePages, WriteParametersPage};
+use discmaster_mmc::pages::{
+    CachingPage, CapabilitiesPage, ErrorRecoveryPage, ModePage, ModePages, PowerConditionPage,
+    TimeoutProtectPage, WriteParametersPage,
+};
 use discmaster_mmc::responses::{DiscInformation, InquiryData, Toc, TrackInformation};
 use discmaster_mmc::{FeatureCode, ParseError, SenseData, SenseKeySpecific};
 use serde_json::{json, Map, Value};
@@ -150,8 +153,46 @@ pub fn mode_page_value(p: &ModePage<&[u8]>) -> Value {
                 "write_speed_descriptors": speeds,
             });
         }
+    } else if let Some(f) = drive_page_fields(bytes) {
+        v["fields"] = f;
     }
     v
+}
+
+/// Typed fields of the fixed-length pages 01h, 08h, 1Ah and 1Dh (`None` for other pages or
+/// when the page is cut).
+fn drive_page_fields(bytes: &[u8]) -> Option<Value> {
+    if let Ok(p) = ErrorRecoveryPage::new_checked(bytes) {
+        return Some(json!({
+            "awre": p.awre(), "arre": p.arre(), "tb": p.tb(), "rc": p.rc(), "eer": p.eer(),
+            "per": p.per(), "dte": p.dte(), "dcr": p.dcr(),
+            "read_retry_count": p.read_retry_count(), "emcdr": p.emcdr(),
+            "write_retry_count": p.write_retry_count(),
+            "error_reporting_window_blocks": p.error_reporting_window_blocks(),
+        }));
+    }
+    if let Ok(p) = CachingPage::new_checked(bytes) {
+        return Some(json!({
+            "ic": p.ic(), "abpf": p.abpf(), "cap": p.cap(), "disc": p.disc(), "size": p.size(),
+            "wce": p.wce(), "mf": p.mf(), "rcd": p.rcd(),
+        }));
+    }
+    if let Ok(p) = PowerConditionPage::new_checked(bytes) {
+        return Some(json!({
+            "idle": p.idle(), "standby": p.standby(),
+            "idle_condition_timer_100ms": p.idle_condition_timer_100ms(),
+            "standby_condition_timer_100ms": p.standby_condition_timer_100ms(),
+        }));
+    }
+    if let Ok(p) = TimeoutProtectPage::new_checked(bytes) {
+        return Some(json!({
+            "g3_enable": p.g3_enable(), "tmoe": p.tmoe(), "disp": p.disp(), "swpp": p.swpp(),
+            "group1_minimum_timeout_s": p.group1_minimum_timeout_s(),
+            "group2_minimum_timeout_s": p.group2_minimum_timeout_s(),
+            "group3_timeout_s": p.group3_timeout_s(),
+        }));
+    }
+    None
 }
 
 /// A mode page alone (as `mode-page get` prints it) or a whole MODE SENSE(10) response.
@@ -376,6 +417,46 @@ mod tests {
         assert_eq!(t(&["12,00:ff"]).unwrap(), vec![0x12, 0, 0xff]);
         assert!(t(&["zz"]).is_err());
         assert!(t(&["123"]).is_err());
+    }
+
+    #[test]
+    fn mode_pages_power_condition_alone_has_typed_fields() {
+        let page = [
+            0x1A, // B0: page code 1Ah
+            0x0A, // B1: page length 10
+            0x00, // B2: reserved
+            0x02, // B3: Idle 1, Standby 0
+            0x00, 0x00, 0x02, 0x58, // B4-7: idle condition timer 600
+            0x00, 0x00, 0x00, 0x00, // B8-11: standby condition timer 0
+        ];
+        let v = mode_pages(&page).unwrap();
+        assert_eq!(v["name"], "Power Condition");
+        assert_eq!(v["fields"]["idle"], true);
+        assert_eq!(v["fields"]["standby"], false);
+        assert_eq!(v["fields"]["idle_condition_timer_100ms"], 600);
+    }
+
+    #[test]
+    fn mode_pages_error_recovery_alone_has_typed_fields() {
+        let page = [
+            0x01, // B0: page code 01h
+            0x0A, // B1: page length 10
+            0x25, // B2: TB, PER, DCR
+            0x01, // B3: read retry count 1
+            0x00, 0x00, 0x00, // B4-6: obsolete
+            0x00, // B7: EMCDR 0
+            0x03, // B8: write retry count 3
+            0x00, 0x00, 0x00, // B9-11: window 0
+        ];
+        let f = &mode_pages(&page).unwrap()["fields"];
+        assert_eq!(f["tb"], true);
+        assert_eq!(f["per"], true);
+        assert_eq!(f["dcr"], true);
+        assert_eq!(f["rc"], false);
+        assert_eq!(f["write_retry_count"], 3);
+        // A cut page (length 4) has no fields but still decodes.
+        let cut = [0x01, 0x04, 0x25, 0x01, 0x00, 0x00];
+        assert!(mode_pages(&cut).unwrap().get("fields").is_none());
     }
 
     #[test]

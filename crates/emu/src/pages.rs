@@ -49,7 +49,8 @@
 //! Spec: `mmc.md` §1.5, §2, §2.1–§2.6.
 
 use discmaster_mmc::pages::{
-    CapabilitiesPage, ModePage, WriteParametersPage, WriteSpeedDescriptor,
+    CachingPage, CapabilitiesPage, ErrorRecoveryPage, PowerConditionPage, TimeoutProtectPage,
+    WriteParametersPage, WriteSpeedDescriptor,
 };
 use discmaster_mmc::{DataBlockType, MultiSession, PageControl, SessionFormat, WriteType};
 use serde::{Deserialize, Serialize};
@@ -59,15 +60,15 @@ use crate::model::WriteSettings;
 use crate::{speed, MediaKind};
 
 /// Page code of the Read/Write Error Recovery page.
-pub(crate) const PAGE01_CODE: u8 = 0x01;
+pub(crate) const PAGE01_CODE: u8 = ErrorRecoveryPage::<&[u8]>::PAGE_CODE;
 /// Page code of the Write Parameters page.
 pub(crate) const PAGE05_CODE: u8 = WriteParametersPage::<&[u8]>::PAGE_CODE;
 /// Page code of the Caching page.
-pub(crate) const PAGE08_CODE: u8 = 0x08;
+pub(crate) const PAGE08_CODE: u8 = CachingPage::<&[u8]>::PAGE_CODE;
 /// Page code of the Power Condition page.
-pub(crate) const PAGE1A_CODE: u8 = 0x1A;
+pub(crate) const PAGE1A_CODE: u8 = PowerConditionPage::<&[u8]>::PAGE_CODE;
 /// Page code of the Timeout and Protect page.
-pub(crate) const PAGE1D_CODE: u8 = 0x1D;
+pub(crate) const PAGE1D_CODE: u8 = TimeoutProtectPage::<&[u8]>::PAGE_CODE;
 /// Page code of the Capabilities page.
 pub(crate) const PAGE2A_CODE: u8 = CapabilitiesPage::<&[u8]>::PAGE_CODE;
 /// Page code 3Fh: all pages (MODE SENSE only).
@@ -85,8 +86,6 @@ pub(crate) const SUPPORTED_PAGES: [u8; 6] = [
 
 /// Bytes of page 05h including its 2-byte header (page length 32h).
 pub(crate) const PAGE05_LEN: usize = WriteParametersPage::<&[u8]>::LEN;
-/// Bytes of each drive page (01h, 08h, 1Ah, 1Dh) including the header: page length 0Ah.
-const DRIVE_PAGE_LEN: usize = 2 + 0x0A;
 
 /// The medium kind whose page 05h values are shown without a medium.
 const NO_MEDIUM_PAGE05: MediaKind = MediaKind::CdR;
@@ -102,177 +101,23 @@ const LOADING_TRAY: u8 = 1;
 // Drive pages 01h, 08h, 1Ah, 1Dh
 // ---------------------------------------------------------------------------------------------
 
-/// A zeroed page_0-format page of [`DRIVE_PAGE_LEN`] bytes with `code` and length 0Ah.
-fn drive_page_header(code: u8) -> Vec<u8> {
-    let mut p = ModePage::new_unchecked(vec![0u8; DRIVE_PAGE_LEN]);
-    p.set_page_code(code);
-    p.set_page_length((DRIVE_PAGE_LEN - 2) as u8);
-    p.into_inner()
-}
-
-/// Packs `(bit set, bit number)` pairs into one byte.
-fn bits(flags: &[(bool, u8)]) -> u8 {
-    flags
-        .iter()
-        .filter(|(on, _)| *on)
-        .fold(0, |b, (_, bit)| b | (1 << bit))
-}
-
-/// Page 01h Read/Write Error Recovery, the fields MMC defines (bytes 4–6 are obsolete, 0).
-///
-/// Shape: B2 b7 AWRE, b6 ARRE, b5 TB, b4 RC, b3 EER, b2 PER, b1 DTE, b0 DCR; B3 read retry
-/// count; B7 b1-0 EMCDR; B8 write retry count; B9–11 error reporting window size.
-///
-/// Spec: `mmc.md` §2.1.
-#[derive(Debug, Clone, Copy, Default)]
-struct ErrorRecoveryPage {
-    awre: bool,
-    arre: bool,
-    tb: bool,
-    rc: bool,
-    eer: bool,
-    per: bool,
-    dte: bool,
-    dcr: bool,
-    read_retry_count: u8,
-    emcdr: u8,
-    write_retry_count: u8,
-    /// Units: blocks (24 bits).
-    error_reporting_window_blocks: u32,
-}
-
-impl ErrorRecoveryPage {
-    fn emit(&self) -> Vec<u8> {
-        let mut p = drive_page_header(PAGE01_CODE);
-        p[2] = bits(&[
-            (self.awre, 7),
-            (self.arre, 6),
-            (self.tb, 5),
-            (self.rc, 4),
-            (self.eer, 3),
-            (self.per, 2),
-            (self.dte, 1),
-            (self.dcr, 0),
-        ]);
-        p[3] = self.read_retry_count;
-        p[7] = self.emcdr & 0x03;
-        p[8] = self.write_retry_count;
-        p[9..12].copy_from_slice(&self.error_reporting_window_blocks.to_be_bytes()[1..]);
-        p
-    }
-}
-
-/// Page 08h Caching, MMC length 0Ah: only byte 2 is modelled (bytes 3–11 are 0).
-///
-/// Shape: B2 b7 IC, b6 ABPF, b5 CAP, b4 DISC, b3 SIZE, b2 WCE, b1 MF, b0 RCD.
-///
-/// Spec: `mmc.md` §2.3.
-#[derive(Debug, Clone, Copy, Default)]
-struct CachingPage {
-    ic: bool,
-    abpf: bool,
-    cap: bool,
-    disc: bool,
-    size: bool,
-    wce: bool,
-    mf: bool,
-    rcd: bool,
-}
-
-impl CachingPage {
-    fn emit(&self) -> Vec<u8> {
-        let mut p = drive_page_header(PAGE08_CODE);
-        p[2] = bits(&[
-            (self.ic, 7),
-            (self.abpf, 6),
-            (self.cap, 5),
-            (self.disc, 4),
-            (self.size, 3),
-            (self.wce, 2),
-            (self.mf, 1),
-            (self.rcd, 0),
-        ]);
-        p
-    }
-}
-
-/// Page 1Ah Power Condition.
-///
-/// Shape: B3 b1 Idle, b0 Standby; B4–7 idle condition timer; B8–11 standby condition timer.
-///
-/// Units: timers in 100 ms.
-///
-/// Spec: `mmc.md` §2.4.
-#[derive(Debug, Clone, Copy, Default)]
-struct PowerConditionPage {
-    idle: bool,
-    standby: bool,
-    idle_timer_100ms: u32,
-    standby_timer_100ms: u32,
-}
-
-impl PowerConditionPage {
-    fn emit(&self) -> Vec<u8> {
-        let mut p = drive_page_header(PAGE1A_CODE);
-        p[3] = bits(&[(self.idle, 1), (self.standby, 0)]);
-        p[4..8].copy_from_slice(&self.idle_timer_100ms.to_be_bytes());
-        p[8..12].copy_from_slice(&self.standby_timer_100ms.to_be_bytes());
-        p
-    }
-}
-
-/// Page 1Dh Timeout and Protect.
-///
-/// Shape: B4 b3 G3Enable, b2 TMOE, b1 DISP, b0 SWPP; B6–7 Group 1 minimum timeout; B8–9
-/// Group 2 minimum timeout; B10–11 Group 3 timeout.
-///
-/// Units: timeouts in seconds.
-///
-/// Spec: `mmc.md` §2.5.
-#[derive(Debug, Clone, Copy, Default)]
-struct TimeoutProtectPage {
-    g3_enable: bool,
-    tmoe: bool,
-    disp: bool,
-    swpp: bool,
-    group1_minimum_timeout_s: u16,
-    group2_minimum_timeout_s: u16,
-    group3_timeout_s: u16,
-}
-
-impl TimeoutProtectPage {
-    fn emit(&self) -> Vec<u8> {
-        let mut p = drive_page_header(PAGE1D_CODE);
-        p[4] = bits(&[
-            (self.g3_enable, 3),
-            (self.tmoe, 2),
-            (self.disp, 1),
-            (self.swpp, 0),
-        ]);
-        p[6..8].copy_from_slice(&self.group1_minimum_timeout_s.to_be_bytes());
-        p[8..10].copy_from_slice(&self.group2_minimum_timeout_s.to_be_bytes());
-        p[10..12].copy_from_slice(&self.group3_timeout_s.to_be_bytes());
-        p
-    }
-}
-
 /// Default (= saved = initial current) values of drive page `code`: page 01h read and write
 /// retry count 1, everything else 0; page 08h WCE = 1, RCD = 0; pages 1Ah and 1Dh all 0.
 fn default_drive_page(code: u8) -> Option<Vec<u8>> {
     Some(match code {
-        PAGE01_CODE => ErrorRecoveryPage {
-            read_retry_count: 1,
-            write_retry_count: 1,
-            ..ErrorRecoveryPage::default()
+        PAGE01_CODE => {
+            let mut p = ErrorRecoveryPage::new_zeroed();
+            p.set_read_retry_count(1);
+            p.set_write_retry_count(1);
+            p.into_inner()
         }
-        .emit(),
-        PAGE08_CODE => CachingPage {
-            wce: true,
-            ..CachingPage::default()
+        PAGE08_CODE => {
+            let mut p = CachingPage::new_zeroed();
+            p.set_wce(true);
+            p.into_inner()
         }
-        .emit(),
-        PAGE1A_CODE => PowerConditionPage::default().emit(),
-        PAGE1D_CODE => TimeoutProtectPage::default().emit(),
+        PAGE1A_CODE => PowerConditionPage::new_zeroed().into_inner(),
+        PAGE1D_CODE => TimeoutProtectPage::new_zeroed().into_inner(),
         _ => return None,
     })
 }
@@ -280,35 +125,37 @@ fn default_drive_page(code: u8) -> Option<Vec<u8>> {
 /// Changeable-values mask of drive page `code` (see the module table).
 fn changeable_drive_page(code: u8) -> Option<Vec<u8>> {
     Some(match code {
-        PAGE01_CODE => ErrorRecoveryPage {
-            tb: true,
-            rc: true,
-            per: true,
-            dte: true,
-            dcr: true,
-            read_retry_count: 0xFF,
-            write_retry_count: 0xFF,
-            ..ErrorRecoveryPage::default()
+        PAGE01_CODE => {
+            let mut p = ErrorRecoveryPage::new_zeroed();
+            p.set_tb(true);
+            p.set_rc(true);
+            p.set_per(true);
+            p.set_dte(true);
+            p.set_dcr(true);
+            p.set_read_retry_count(0xFF);
+            p.set_write_retry_count(0xFF);
+            p.into_inner()
         }
-        .emit(),
-        PAGE08_CODE => CachingPage::default().emit(),
-        PAGE1A_CODE => PowerConditionPage {
-            idle: true,
-            standby: true,
-            idle_timer_100ms: u32::MAX,
-            standby_timer_100ms: u32::MAX,
+        PAGE08_CODE => CachingPage::new_zeroed().into_inner(),
+        PAGE1A_CODE => {
+            let mut p = PowerConditionPage::new_zeroed();
+            p.set_idle(true);
+            p.set_standby(true);
+            p.set_idle_condition_timer_100ms(u32::MAX);
+            p.set_standby_condition_timer_100ms(u32::MAX);
+            p.into_inner()
         }
-        .emit(),
-        PAGE1D_CODE => TimeoutProtectPage {
-            g3_enable: true,
-            tmoe: true,
-            disp: true,
-            swpp: true,
-            group1_minimum_timeout_s: u16::MAX,
-            group2_minimum_timeout_s: u16::MAX,
-            group3_timeout_s: u16::MAX,
+        PAGE1D_CODE => {
+            let mut p = TimeoutProtectPage::new_zeroed();
+            p.set_g3_enable(true);
+            p.set_tmoe(true);
+            p.set_disp(true);
+            p.set_swpp(true);
+            p.set_group1_minimum_timeout_s(u16::MAX);
+            p.set_group2_minimum_timeout_s(u16::MAX);
+            p.set_group3_timeout_s(u16::MAX);
+            p.into_inner()
         }
-        .emit(),
         _ => return None,
     })
 }

@@ -1,14 +1,15 @@
 //! Mode parameters for MODE SENSE(10) / MODE SELECT(10): the 8-byte header, a generic
 //! [`ModePage`] view, the [`ModePages`] iterator over a parameter list, the list builder, and
-//! typed views of mode page 05h (Write Parameters) and 2Ah (Capabilities and Mechanical
-//! Status).
+//! typed views of mode pages 01h (Read/Write Error Recovery), 05h (Write Parameters), 08h
+//! (Caching), 1Ah (Power Condition), 1Dh (Timeout and Protect) and 2Ah (Capabilities and
+//! Mechanical Status).
 //!
 //! Invariants: after `new_checked` no getter panics; [`ModePages`] yields only whole pages
 //! and stops at the first truncated one. Fields that only longer page versions define (page
 //! 2Ah MMC-3 tail) read as `Option` and count as present when inside both the buffer and the
 //! page's own length.
 //!
-//! Spec: SPC-4 §7.5 (mode parameters), MMC-6 §7 (reference `mmc.md` §1.5, §2.2, §2.6).
+//! Spec: SPC-4 §7.5 (mode parameters), MMC-6 §7 (reference `mmc.md` §1.5, §2.1–§2.6).
 
 use crate::cdb::ParseError;
 use crate::enums::{DataBlockType, MultiSession, SessionFormat, WriteType};
@@ -343,6 +344,254 @@ pub fn emit_mode_parameter_list(pages: &[&[u8]], for_select: bool) -> Vec<u8> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Fixed-length drive pages (01h, 08h, 1Ah, 1Dh): shared checks
+// ---------------------------------------------------------------------------------------------
+
+/// Checks a fixed-length page: at least `len` bytes and page code `code` in B0 bits 5–0.
+fn check_fixed_page(b: &[u8], what: &'static str, code: u8, len: usize) -> Result<(), ParseError> {
+    if b.len() < len {
+        return Err(ParseError::Truncated {
+            what,
+            need: len,
+            got: b.len(),
+        });
+    }
+    if b[0] & 0x3F != code {
+        return Err(ParseError::InvalidField {
+            what,
+            byte: 0,
+            value: u32::from(b[0] & 0x3F),
+        });
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page 01h Read/Write Error Recovery
+// ---------------------------------------------------------------------------------------------
+
+mod rwer {
+    pub const CODE: usize = 0;
+    pub const LENGTH: usize = 1;
+    pub const B2: usize = 2;
+    pub const READ_RETRY_COUNT: usize = 3;
+    pub const EMCDR: usize = 7;
+    pub const WRITE_RETRY_COUNT: usize = 8;
+    pub const WINDOW: usize = 9;
+}
+
+/// Mode page 01h, Read/Write Error Recovery (MMC form, page length 0Ah).
+///
+/// Shape: B0 b7 PS, b5-0 01h; B1 page length (0Ah); B2 b7 AWRE, b6 ARRE, b5 TB, b4 RC, b3
+/// EER (obsolete in MMC), b2 PER, b1 DTE, b0 DCR; B3 read retry count; B4-6 obsolete; B7
+/// b1-0 EMCDR; B8 write retry count; B9-11 error reporting window size.
+///
+/// Units: error reporting window size in blocks (24 bits). `LEN` = 12.
+///
+/// # Errors
+/// `new_checked`: [`ParseError::Truncated`] below 12 bytes, [`ParseError::InvalidField`] when
+/// the page code is not 01h.
+///
+/// Spec: `mmc.md` §2.1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRecoveryPage<B: AsRef<[u8]>> {
+    buffer: B,
+}
+
+impl<B: AsRef<[u8]>> ErrorRecoveryPage<B> {
+    /// Page code.
+    pub const PAGE_CODE: u8 = 0x01;
+    /// Size with page length 0Ah.
+    pub const LEN: usize = 12;
+    /// Page length written by [`ErrorRecoveryPage::new_zeroed`].
+    pub const PAGE_LENGTH: u8 = 0x0A;
+
+    /// Wraps `buffer` without checking it.
+    pub fn new_unchecked(buffer: B) -> Self {
+        ErrorRecoveryPage { buffer }
+    }
+
+    /// Wraps `buffer` after checking the page code and the length.
+    ///
+    /// # Errors
+    /// See the type.
+    pub fn new_checked(buffer: B) -> Result<Self, ParseError> {
+        check_fixed_page(
+            buffer.as_ref(),
+            "read/write error recovery page",
+            Self::PAGE_CODE,
+            Self::LEN,
+        )?;
+        Ok(ErrorRecoveryPage { buffer })
+    }
+
+    /// The wrapped buffer.
+    pub fn into_inner(self) -> B {
+        self.buffer
+    }
+
+    fn b(&self) -> &[u8] {
+        self.buffer.as_ref()
+    }
+
+    get_flag! {
+        /// PS, B0 bit 7: parameters savable.
+        #[doc(alias = "PS")]
+        ps: rwer::CODE, 7
+    }
+
+    /// Page length, B1 (0Ah).
+    pub fn page_length(&self) -> u8 {
+        self.b()[rwer::LENGTH]
+    }
+
+    get_flag! {
+        /// AWRE, B2 bit 7: automatic write reallocation enabled.
+        #[doc(alias = "AWRE")]
+        awre: rwer::B2, 7
+    }
+    get_flag! {
+        /// ARRE, B2 bit 6: automatic read reallocation enabled.
+        #[doc(alias = "ARRE")]
+        arre: rwer::B2, 6
+    }
+    get_flag! {
+        /// TB, B2 bit 5: transfer a block that could not be recovered.
+        #[doc(alias = "TB")]
+        tb: rwer::B2, 5
+    }
+    get_flag! {
+        /// RC, B2 bit 4: read continuous (no delay for error recovery).
+        #[doc(alias = "RC")]
+        rc: rwer::B2, 4
+    }
+    get_flag! {
+        /// EER, B2 bit 3: enable early recovery (obsolete in MMC).
+        #[doc(alias = "EER")]
+        eer: rwer::B2, 3
+    }
+    get_flag! {
+        /// PER, B2 bit 2: post error (report recovered errors).
+        #[doc(alias = "PER")]
+        per: rwer::B2, 2
+    }
+    get_flag! {
+        /// DTE, B2 bit 1: disable transfer on error.
+        #[doc(alias = "DTE")]
+        dte: rwer::B2, 1
+    }
+    get_flag! {
+        /// DCR, B2 bit 0: disable correction.
+        #[doc(alias = "DCR")]
+        dcr: rwer::B2, 0
+    }
+
+    /// Read retry count, B3.
+    pub fn read_retry_count(&self) -> u8 {
+        self.b()[rwer::READ_RETRY_COUNT]
+    }
+
+    /// EMCDR, B7 bits 1–0: enhanced media certification and defect reporting.
+    #[doc(alias = "EMCDR")]
+    pub fn emcdr(&self) -> u8 {
+        self.b()[rwer::EMCDR] & 0x03
+    }
+
+    /// Write retry count, B8.
+    pub fn write_retry_count(&self) -> u8 {
+        self.b()[rwer::WRITE_RETRY_COUNT]
+    }
+
+    /// Error reporting window size, B9–11 (blocks, 24 bits).
+    pub fn error_reporting_window_blocks(&self) -> u32 {
+        let b = self.b();
+        u32::from_be_bytes([0, b[rwer::WINDOW], b[rwer::WINDOW + 1], b[rwer::WINDOW + 2]])
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> ErrorRecoveryPage<B> {
+    fn bm(&mut self) -> &mut [u8] {
+        self.buffer.as_mut()
+    }
+
+    set_flag! {
+        /// Sets PS.
+        set_ps: rwer::CODE, 7
+    }
+
+    /// Sets the page code byte to 01h (keeping PS, clearing SPF) and the page length.
+    pub fn set_header(&mut self, page_length: u8) {
+        set_bits(self.bm(), rwer::CODE, 0x7F, 0, Self::PAGE_CODE);
+        self.bm()[rwer::LENGTH] = page_length;
+    }
+
+    set_flag! {
+        /// Sets AWRE.
+        set_awre: rwer::B2, 7
+    }
+    set_flag! {
+        /// Sets ARRE.
+        set_arre: rwer::B2, 6
+    }
+    set_flag! {
+        /// Sets TB.
+        set_tb: rwer::B2, 5
+    }
+    set_flag! {
+        /// Sets RC.
+        set_rc: rwer::B2, 4
+    }
+    set_flag! {
+        /// Sets EER.
+        set_eer: rwer::B2, 3
+    }
+    set_flag! {
+        /// Sets PER.
+        set_per: rwer::B2, 2
+    }
+    set_flag! {
+        /// Sets DTE.
+        set_dte: rwer::B2, 1
+    }
+    set_flag! {
+        /// Sets DCR.
+        set_dcr: rwer::B2, 0
+    }
+
+    /// Sets the read retry count.
+    pub fn set_read_retry_count(&mut self, value: u8) {
+        self.bm()[rwer::READ_RETRY_COUNT] = value;
+    }
+
+    /// Sets EMCDR (2 bits; B7 bits 7–2 are left alone).
+    pub fn set_emcdr(&mut self, value: u8) {
+        set_bits(self.bm(), rwer::EMCDR, 0x03, 0, value);
+    }
+
+    /// Sets the write retry count.
+    pub fn set_write_retry_count(&mut self, value: u8) {
+        self.bm()[rwer::WRITE_RETRY_COUNT] = value;
+    }
+
+    /// Sets the error reporting window size in blocks (the low 24 bits of `blocks`).
+    pub fn set_error_reporting_window_blocks(&mut self, blocks: u32) {
+        let v = blocks.to_be_bytes();
+        self.bm()[rwer::WINDOW..rwer::WINDOW + 3].copy_from_slice(&v[1..]);
+    }
+}
+
+impl ErrorRecoveryPage<Vec<u8>> {
+    /// [`Self::LEN`] zero bytes with page code 01h and page length 0Ah (every field 0).
+    pub fn new_zeroed() -> Self {
+        let mut p = ErrorRecoveryPage {
+            buffer: vec![0u8; Self::LEN],
+        };
+        p.set_header(Self::PAGE_LENGTH);
+        p
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Page 05h Write Parameters
 // ---------------------------------------------------------------------------------------------
 
@@ -664,6 +913,485 @@ impl WriteParametersPage<Vec<u8>> {
     /// packet write type, DBT 0, pause 0 — set what you need).
     pub fn new_default() -> Self {
         let mut p = WriteParametersPage {
+            buffer: vec![0u8; Self::LEN],
+        };
+        p.set_header(Self::PAGE_LENGTH);
+        p
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page 08h Caching
+// ---------------------------------------------------------------------------------------------
+
+mod caching {
+    pub const CODE: usize = 0;
+    pub const LENGTH: usize = 1;
+    pub const B2: usize = 2;
+}
+
+/// Mode page 08h, Caching (MMC form, page length 0Ah; SBC's 12h form is longer).
+///
+/// Shape: B0 b7 PS, b5-0 08h; B1 page length (0Ah); B2 b7 IC, b6 ABPF, b5 CAP, b4 DISC, b3
+/// SIZE, b2 WCE, b1 MF, b0 RCD; B3-11 not modelled (retention priorities and prefetch
+/// fields of SBC; MMC drives report 0).
+///
+/// Units: none. `LEN` = 12.
+///
+/// # Errors
+/// `new_checked`: [`ParseError::Truncated`] below 12 bytes, [`ParseError::InvalidField`] when
+/// the page code is not 08h.
+///
+/// Spec: `mmc.md` §2.3.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachingPage<B: AsRef<[u8]>> {
+    buffer: B,
+}
+
+impl<B: AsRef<[u8]>> CachingPage<B> {
+    /// Page code.
+    pub const PAGE_CODE: u8 = 0x08;
+    /// Size with page length 0Ah.
+    pub const LEN: usize = 12;
+    /// Page length written by [`CachingPage::new_zeroed`].
+    pub const PAGE_LENGTH: u8 = 0x0A;
+
+    /// Wraps `buffer` without checking it.
+    pub fn new_unchecked(buffer: B) -> Self {
+        CachingPage { buffer }
+    }
+
+    /// Wraps `buffer` after checking the page code and the length.
+    ///
+    /// # Errors
+    /// See the type.
+    pub fn new_checked(buffer: B) -> Result<Self, ParseError> {
+        check_fixed_page(buffer.as_ref(), "caching page", Self::PAGE_CODE, Self::LEN)?;
+        Ok(CachingPage { buffer })
+    }
+
+    /// The wrapped buffer.
+    pub fn into_inner(self) -> B {
+        self.buffer
+    }
+
+    get_flag! {
+        /// PS, B0 bit 7: parameters savable.
+        #[doc(alias = "PS")]
+        ps: caching::CODE, 7
+    }
+
+    /// Page length, B1 (0Ah).
+    pub fn page_length(&self) -> u8 {
+        self.buffer.as_ref()[caching::LENGTH]
+    }
+
+    get_flag! {
+        /// IC, B2 bit 7: initiator control (of the cache segmentation).
+        #[doc(alias = "IC")]
+        ic: caching::B2, 7
+    }
+    get_flag! {
+        /// ABPF, B2 bit 6: abort prefetch.
+        #[doc(alias = "ABPF")]
+        abpf: caching::B2, 6
+    }
+    get_flag! {
+        /// CAP, B2 bit 5: caching analysis permitted.
+        #[doc(alias = "CAP")]
+        cap: caching::B2, 5
+    }
+    get_flag! {
+        /// DISC, B2 bit 4: discontinuity (prefetch across time discontinuities).
+        #[doc(alias = "DISC")]
+        disc: caching::B2, 4
+    }
+    get_flag! {
+        /// SIZE, B2 bit 3: cache segment size (not number of segments) is used.
+        #[doc(alias = "SIZE")]
+        size: caching::B2, 3
+    }
+    get_flag! {
+        /// WCE, B2 bit 2: write cache enabled.
+        #[doc(alias = "WCE")]
+        wce: caching::B2, 2
+    }
+    get_flag! {
+        /// MF, B2 bit 1: multiplication factor for the prefetch fields.
+        #[doc(alias = "MF")]
+        mf: caching::B2, 1
+    }
+    get_flag! {
+        /// RCD, B2 bit 0: read cache disabled.
+        #[doc(alias = "RCD")]
+        rcd: caching::B2, 0
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> CachingPage<B> {
+    fn bm(&mut self) -> &mut [u8] {
+        self.buffer.as_mut()
+    }
+
+    set_flag! {
+        /// Sets PS.
+        set_ps: caching::CODE, 7
+    }
+
+    /// Sets the page code byte to 08h (keeping PS, clearing SPF) and the page length.
+    pub fn set_header(&mut self, page_length: u8) {
+        set_bits(self.bm(), caching::CODE, 0x7F, 0, Self::PAGE_CODE);
+        self.bm()[caching::LENGTH] = page_length;
+    }
+
+    set_flag! {
+        /// Sets IC.
+        set_ic: caching::B2, 7
+    }
+    set_flag! {
+        /// Sets ABPF.
+        set_abpf: caching::B2, 6
+    }
+    set_flag! {
+        /// Sets CAP.
+        set_cap: caching::B2, 5
+    }
+    set_flag! {
+        /// Sets DISC.
+        set_disc: caching::B2, 4
+    }
+    set_flag! {
+        /// Sets SIZE.
+        set_size: caching::B2, 3
+    }
+    set_flag! {
+        /// Sets WCE.
+        set_wce: caching::B2, 2
+    }
+    set_flag! {
+        /// Sets MF.
+        set_mf: caching::B2, 1
+    }
+    set_flag! {
+        /// Sets RCD.
+        set_rcd: caching::B2, 0
+    }
+}
+
+impl CachingPage<Vec<u8>> {
+    /// [`Self::LEN`] zero bytes with page code 08h and page length 0Ah (every field 0).
+    pub fn new_zeroed() -> Self {
+        let mut p = CachingPage {
+            buffer: vec![0u8; Self::LEN],
+        };
+        p.set_header(Self::PAGE_LENGTH);
+        p
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page 1Ah Power Condition
+// ---------------------------------------------------------------------------------------------
+
+mod power {
+    pub const CODE: usize = 0;
+    pub const LENGTH: usize = 1;
+    pub const B3: usize = 3;
+    pub const IDLE_TIMER: usize = 4;
+    pub const STANDBY_TIMER: usize = 8;
+}
+
+/// Mode page 1Ah, Power Condition (page length 0Ah).
+///
+/// Shape: B0 b7 PS, b5-0 1Ah; B1 page length (0Ah); B2 reserved; B3 b1 Idle, b0 Standby
+/// (timers enabled); B4-7 idle condition timer; B8-11 standby condition timer.
+///
+/// Units: both timers in 100 ms. `LEN` = 12.
+///
+/// # Errors
+/// `new_checked`: [`ParseError::Truncated`] below 12 bytes, [`ParseError::InvalidField`] when
+/// the page code is not 1Ah.
+///
+/// Spec: `mmc.md` §2.4.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PowerConditionPage<B: AsRef<[u8]>> {
+    buffer: B,
+}
+
+impl<B: AsRef<[u8]>> PowerConditionPage<B> {
+    /// Page code.
+    pub const PAGE_CODE: u8 = 0x1A;
+    /// Size with page length 0Ah.
+    pub const LEN: usize = 12;
+    /// Page length written by [`PowerConditionPage::new_zeroed`].
+    pub const PAGE_LENGTH: u8 = 0x0A;
+
+    /// Wraps `buffer` without checking it.
+    pub fn new_unchecked(buffer: B) -> Self {
+        PowerConditionPage { buffer }
+    }
+
+    /// Wraps `buffer` after checking the page code and the length.
+    ///
+    /// # Errors
+    /// See the type.
+    pub fn new_checked(buffer: B) -> Result<Self, ParseError> {
+        check_fixed_page(
+            buffer.as_ref(),
+            "power condition page",
+            Self::PAGE_CODE,
+            Self::LEN,
+        )?;
+        Ok(PowerConditionPage { buffer })
+    }
+
+    /// The wrapped buffer.
+    pub fn into_inner(self) -> B {
+        self.buffer
+    }
+
+    get_flag! {
+        /// PS, B0 bit 7: parameters savable.
+        #[doc(alias = "PS")]
+        ps: power::CODE, 7
+    }
+
+    /// Page length, B1 (0Ah).
+    pub fn page_length(&self) -> u8 {
+        self.buffer.as_ref()[power::LENGTH]
+    }
+
+    get_flag! {
+        /// Idle, B3 bit 1: the idle condition timer is enabled.
+        idle: power::B3, 1
+    }
+    get_flag! {
+        /// Standby, B3 bit 0: the standby condition timer is enabled.
+        standby: power::B3, 0
+    }
+
+    /// Idle condition timer, B4–7 (100 ms units).
+    pub fn idle_condition_timer_100ms(&self) -> u32 {
+        be32(self.buffer.as_ref(), power::IDLE_TIMER)
+    }
+
+    /// Standby condition timer, B8–11 (100 ms units).
+    pub fn standby_condition_timer_100ms(&self) -> u32 {
+        be32(self.buffer.as_ref(), power::STANDBY_TIMER)
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> PowerConditionPage<B> {
+    fn bm(&mut self) -> &mut [u8] {
+        self.buffer.as_mut()
+    }
+
+    set_flag! {
+        /// Sets PS.
+        set_ps: power::CODE, 7
+    }
+
+    /// Sets the page code byte to 1Ah (keeping PS, clearing SPF) and the page length.
+    pub fn set_header(&mut self, page_length: u8) {
+        set_bits(self.bm(), power::CODE, 0x7F, 0, Self::PAGE_CODE);
+        self.bm()[power::LENGTH] = page_length;
+    }
+
+    set_flag! {
+        /// Sets Idle.
+        set_idle: power::B3, 1
+    }
+    set_flag! {
+        /// Sets Standby.
+        set_standby: power::B3, 0
+    }
+
+    /// Sets the idle condition timer (100 ms units).
+    pub fn set_idle_condition_timer_100ms(&mut self, value: u32) {
+        put32(self.bm(), power::IDLE_TIMER, value);
+    }
+
+    /// Sets the standby condition timer (100 ms units).
+    pub fn set_standby_condition_timer_100ms(&mut self, value: u32) {
+        put32(self.bm(), power::STANDBY_TIMER, value);
+    }
+}
+
+impl PowerConditionPage<Vec<u8>> {
+    /// [`Self::LEN`] zero bytes with page code 1Ah and page length 0Ah (timers off, 0).
+    pub fn new_zeroed() -> Self {
+        let mut p = PowerConditionPage {
+            buffer: vec![0u8; Self::LEN],
+        };
+        p.set_header(Self::PAGE_LENGTH);
+        p
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page 1Dh Timeout and Protect
+// ---------------------------------------------------------------------------------------------
+
+mod tp {
+    pub const CODE: usize = 0;
+    pub const LENGTH: usize = 1;
+    pub const B4: usize = 4;
+    pub const GROUP1: usize = 6;
+    pub const GROUP2: usize = 8;
+    pub const GROUP3: usize = 10;
+}
+
+/// Mode page 1Dh, Timeout and Protect (page length 0Ah).
+///
+/// Shape: B0 b7 PS, b5-0 1Dh; B1 page length (0Ah); B2-3 reserved; B4 b3 G3Enable, b2 TMOE,
+/// b1 DISP, b0 SWPP; B5 reserved; B6-7 group 1 minimum timeout; B8-9 group 2 minimum timeout;
+/// B10-11 group 3 timeout.
+///
+/// Units: timeouts in seconds. `LEN` = 12.
+///
+/// # Errors
+/// `new_checked`: [`ParseError::Truncated`] below 12 bytes, [`ParseError::InvalidField`] when
+/// the page code is not 1Dh.
+///
+/// Spec: `mmc.md` §2.5.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoutProtectPage<B: AsRef<[u8]>> {
+    buffer: B,
+}
+
+impl<B: AsRef<[u8]>> TimeoutProtectPage<B> {
+    /// Page code.
+    pub const PAGE_CODE: u8 = 0x1D;
+    /// Size with page length 0Ah.
+    pub const LEN: usize = 12;
+    /// Page length written by [`TimeoutProtectPage::new_zeroed`].
+    pub const PAGE_LENGTH: u8 = 0x0A;
+
+    /// Wraps `buffer` without checking it.
+    pub fn new_unchecked(buffer: B) -> Self {
+        TimeoutProtectPage { buffer }
+    }
+
+    /// Wraps `buffer` after checking the page code and the length.
+    ///
+    /// # Errors
+    /// See the type.
+    pub fn new_checked(buffer: B) -> Result<Self, ParseError> {
+        check_fixed_page(
+            buffer.as_ref(),
+            "timeout and protect page",
+            Self::PAGE_CODE,
+            Self::LEN,
+        )?;
+        Ok(TimeoutProtectPage { buffer })
+    }
+
+    /// The wrapped buffer.
+    pub fn into_inner(self) -> B {
+        self.buffer
+    }
+
+    get_flag! {
+        /// PS, B0 bit 7: parameters savable.
+        #[doc(alias = "PS")]
+        ps: tp::CODE, 7
+    }
+
+    /// Page length, B1 (0Ah).
+    pub fn page_length(&self) -> u8 {
+        self.buffer.as_ref()[tp::LENGTH]
+    }
+
+    get_flag! {
+        /// G3Enable, B4 bit 3: the group 3 timeout is enabled.
+        #[doc(alias = "G3Enable")]
+        g3_enable: tp::B4, 3
+    }
+    get_flag! {
+        /// TMOE, B4 bit 2: time-out enabled.
+        #[doc(alias = "TMOE")]
+        tmoe: tp::B4, 2
+    }
+    get_flag! {
+        /// DISP, B4 bit 1: disabled until power cycle.
+        #[doc(alias = "DISP")]
+        disp: tp::B4, 1
+    }
+    get_flag! {
+        /// SWPP, B4 bit 0: software write protect until power cycle.
+        #[doc(alias = "SWPP")]
+        swpp: tp::B4, 0
+    }
+
+    /// Group 1 minimum timeout, B6–7 (seconds).
+    pub fn group1_minimum_timeout_s(&self) -> u16 {
+        be16(self.buffer.as_ref(), tp::GROUP1)
+    }
+
+    /// Group 2 minimum timeout, B8–9 (seconds).
+    pub fn group2_minimum_timeout_s(&self) -> u16 {
+        be16(self.buffer.as_ref(), tp::GROUP2)
+    }
+
+    /// Group 3 timeout, B10–11 (seconds).
+    pub fn group3_timeout_s(&self) -> u16 {
+        be16(self.buffer.as_ref(), tp::GROUP3)
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> TimeoutProtectPage<B> {
+    fn bm(&mut self) -> &mut [u8] {
+        self.buffer.as_mut()
+    }
+
+    set_flag! {
+        /// Sets PS.
+        set_ps: tp::CODE, 7
+    }
+
+    /// Sets the page code byte to 1Dh (keeping PS, clearing SPF) and the page length.
+    pub fn set_header(&mut self, page_length: u8) {
+        set_bits(self.bm(), tp::CODE, 0x7F, 0, Self::PAGE_CODE);
+        self.bm()[tp::LENGTH] = page_length;
+    }
+
+    set_flag! {
+        /// Sets G3Enable.
+        set_g3_enable: tp::B4, 3
+    }
+    set_flag! {
+        /// Sets TMOE.
+        set_tmoe: tp::B4, 2
+    }
+    set_flag! {
+        /// Sets DISP.
+        set_disp: tp::B4, 1
+    }
+    set_flag! {
+        /// Sets SWPP.
+        set_swpp: tp::B4, 0
+    }
+
+    /// Sets the group 1 minimum timeout (seconds).
+    pub fn set_group1_minimum_timeout_s(&mut self, value: u16) {
+        put16(self.bm(), tp::GROUP1, value);
+    }
+
+    /// Sets the group 2 minimum timeout (seconds).
+    pub fn set_group2_minimum_timeout_s(&mut self, value: u16) {
+        put16(self.bm(), tp::GROUP2, value);
+    }
+
+    /// Sets the group 3 timeout (seconds).
+    pub fn set_group3_timeout_s(&mut self, value: u16) {
+        put16(self.bm(), tp::GROUP3, value);
+    }
+}
+
+impl TimeoutProtectPage<Vec<u8>> {
+    /// [`Self::LEN`] zero bytes with page code 1Dh and page length 0Ah (every field 0).
+    pub fn new_zeroed() -> Self {
+        let mut p = TimeoutProtectPage {
             buffer: vec![0u8; Self::LEN],
         };
         p.set_header(Self::PAGE_LENGTH);
@@ -1713,6 +2441,239 @@ mod tests {
         assert_eq!(
             z.into_inner().len(),
             CapabilitiesPage::<Vec<u8>>::len_for(1)
+        );
+    }
+
+    /// Page 01h with every field distinct.
+    const ERROR_RECOVERY: [u8; 12] = [
+        0x81, // B0: PS 1, page code 01h
+        0x0A, // B1: page length 10
+        0xA5, // B2: AWRE 1, ARRE 0, TB 1, RC 0, EER 0, PER 1, DTE 0, DCR 1
+        0x05, // B3: read retry count 5
+        0x00, 0x00, 0x00, // B4-6: obsolete
+        0x02, // B7: EMCDR 2
+        0x07, // B8: write retry count 7
+        0x01, 0x02, 0x03, // B9-11: error reporting window 010203h blocks
+    ];
+
+    #[test]
+    fn error_recovery_page_hand_bytes_parse() {
+        let p = ErrorRecoveryPage::new_checked(&ERROR_RECOVERY[..]).unwrap();
+        assert!(p.ps());
+        assert_eq!(p.page_length(), 0x0A);
+        assert!(p.awre() && !p.arre() && p.tb() && !p.rc());
+        assert!(!p.eer() && p.per() && !p.dte() && p.dcr());
+        assert_eq!(p.read_retry_count(), 5);
+        assert_eq!(p.emcdr(), 2);
+        assert_eq!(p.write_retry_count(), 7);
+        assert_eq!(p.error_reporting_window_blocks(), 0x01_0203);
+    }
+
+    #[test]
+    fn error_recovery_page_rejects_short_or_other_page() {
+        assert_eq!(
+            ErrorRecoveryPage::new_checked(&ERROR_RECOVERY[..11]).unwrap_err(),
+            ParseError::Truncated {
+                what: "read/write error recovery page",
+                need: 12,
+                got: 11
+            }
+        );
+        let mut other = ERROR_RECOVERY;
+        other[0] = 0x08;
+        assert!(ErrorRecoveryPage::new_checked(&other[..]).is_err());
+    }
+
+    #[test]
+    fn error_recovery_page_builder_writes_exact_bytes() {
+        let mut buf = [0xa5u8; 12];
+        let mut p = ErrorRecoveryPage::new_unchecked(&mut buf[..]);
+        p.set_header(0x0A);
+        p.set_ps(false);
+        p.set_awre(false);
+        p.set_arre(true);
+        p.set_tb(false);
+        p.set_rc(true);
+        p.set_eer(true);
+        p.set_per(false);
+        p.set_dte(true);
+        p.set_dcr(false);
+        p.set_read_retry_count(3);
+        p.set_emcdr(1);
+        p.set_write_retry_count(9);
+        p.set_error_reporting_window_blocks(0xFF_12_34_56); // high byte dropped
+        assert_eq!(
+            buf,
+            [
+                0x01, // B0: PS 0, SPF 0, page code 01h
+                0x0A, // B1: page length 10
+                0x5A, // B2: ARRE, RC, EER, DTE
+                0x03, // B3: read retry count 3
+                0xa5, 0xa5, 0xa5, // B4-6: obsolete, untouched
+                0xa5, // B7: b7-2 untouched (101001b), EMCDR 01b
+                0x09, // B8: write retry count 9
+                0x12, 0x34, 0x56, // B9-11: window 123456h
+            ]
+        );
+        assert_eq!(
+            ErrorRecoveryPage::new_zeroed().into_inner(),
+            [0x01, 0x0A, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] // header, every field 0
+        );
+    }
+
+    /// Page 08h with every B2 bit distinct.
+    const CACHING: [u8; 12] = [
+        0x88, // B0: PS 1, page code 08h
+        0x0A, // B1: page length 10
+        0x96, // B2: IC 1, ABPF 0, CAP 0, DISC 1, SIZE 0, WCE 1, MF 1, RCD 0
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, // B3-11: not modelled
+    ];
+
+    #[test]
+    fn caching_page_hand_bytes_parse() {
+        let p = CachingPage::new_checked(&CACHING[..]).unwrap();
+        assert!(p.ps());
+        assert_eq!(p.page_length(), 0x0A);
+        assert!(p.ic() && !p.abpf() && !p.cap() && p.disc());
+        assert!(!p.size() && p.wce() && p.mf() && !p.rcd());
+        assert!(CachingPage::new_checked(&CACHING[..11]).is_err());
+        let mut other = CACHING;
+        other[0] = 0x01;
+        assert!(CachingPage::new_checked(&other[..]).is_err());
+    }
+
+    #[test]
+    fn caching_page_builder_writes_exact_bytes() {
+        let mut buf = [0xa5u8; 12];
+        let mut p = CachingPage::new_unchecked(&mut buf[..]);
+        p.set_header(0x0A);
+        p.set_ps(true);
+        p.set_ic(false);
+        p.set_abpf(true);
+        p.set_cap(true);
+        p.set_disc(false);
+        p.set_size(true);
+        p.set_wce(false);
+        p.set_mf(false);
+        p.set_rcd(true);
+        let mut expected = [0xa5u8; 12]; // B3-11: untouched
+        expected[0] = 0x88; // B0: PS 1, SPF 0, page code 08h
+        expected[1] = 0x0A; // B1: page length 10
+        expected[2] = 0x69; // B2: ABPF, CAP, SIZE, RCD
+        assert_eq!(buf, expected);
+        assert_eq!(
+            CachingPage::new_zeroed().into_inner(),
+            [0x08, 0x0A, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] // header, every field 0
+        );
+    }
+
+    /// Page 1Ah: idle timer on (1 min), standby timer off.
+    const POWER_CONDITION: [u8; 12] = [
+        0x9A, // B0: PS 1, page code 1Ah
+        0x0A, // B1: page length 10
+        0x00, // B2: reserved
+        0x02, // B3: Idle 1, Standby 0
+        0x00, 0x00, 0x02, 0x58, // B4-7: idle condition timer 600 (60 s)
+        0x00, 0x01, 0x00, 0x02, // B8-11: standby condition timer 10002h
+    ];
+
+    #[test]
+    fn power_condition_page_hand_bytes_parse() {
+        let p = PowerConditionPage::new_checked(&POWER_CONDITION[..]).unwrap();
+        assert!(p.ps());
+        assert_eq!(p.page_length(), 0x0A);
+        assert!(p.idle() && !p.standby());
+        assert_eq!(p.idle_condition_timer_100ms(), 600);
+        assert_eq!(p.standby_condition_timer_100ms(), 0x0001_0002);
+        assert!(PowerConditionPage::new_checked(&POWER_CONDITION[..11]).is_err());
+        let mut other = POWER_CONDITION;
+        other[0] = 0x1D;
+        assert!(PowerConditionPage::new_checked(&other[..]).is_err());
+    }
+
+    #[test]
+    fn power_condition_page_builder_writes_exact_bytes() {
+        let mut buf = [0xa5u8; 12];
+        let mut p = PowerConditionPage::new_unchecked(&mut buf[..]);
+        p.set_header(0x0A);
+        p.set_ps(false);
+        p.set_idle(false);
+        p.set_standby(true);
+        p.set_idle_condition_timer_100ms(0x0102_0304);
+        p.set_standby_condition_timer_100ms(3000);
+        assert_eq!(
+            buf,
+            [
+                0x1A, // B0: PS 0, SPF 0, page code 1Ah
+                0x0A, // B1: page length 10
+                0xa5, // B2: reserved, untouched
+                0xa5, // B3: b7-2 untouched (101001b), Idle 0, Standby 1
+                0x01, 0x02, 0x03, 0x04, // B4-7: idle condition timer 01020304h
+                0x00, 0x00, 0x0B, 0xB8, // B8-11: standby condition timer 3000 (5 min)
+            ]
+        );
+        assert_eq!(
+            PowerConditionPage::new_zeroed().into_inner(),
+            [0x1A, 0x0A, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] // header, timers off and 0
+        );
+    }
+
+    /// Page 1Dh: G3Enable and SWPP, three distinct timeouts.
+    const TIMEOUT_PROTECT: [u8; 12] = [
+        0x9D, // B0: PS 1, page code 1Dh
+        0x0A, // B1: page length 10
+        0x00, 0x00, // B2-3: reserved
+        0x09, // B4: G3Enable 1, TMOE 0, DISP 0, SWPP 1
+        0x00, // B5: reserved
+        0x00, 0x3C, // B6-7: group 1 minimum timeout 60 s
+        0x01, 0x2C, // B8-9: group 2 minimum timeout 300 s
+        0x0E, 0x10, // B10-11: group 3 timeout 3600 s
+    ];
+
+    #[test]
+    fn timeout_protect_page_hand_bytes_parse() {
+        let p = TimeoutProtectPage::new_checked(&TIMEOUT_PROTECT[..]).unwrap();
+        assert!(p.ps());
+        assert_eq!(p.page_length(), 0x0A);
+        assert!(p.g3_enable() && !p.tmoe() && !p.disp() && p.swpp());
+        assert_eq!(p.group1_minimum_timeout_s(), 60);
+        assert_eq!(p.group2_minimum_timeout_s(), 300);
+        assert_eq!(p.group3_timeout_s(), 3600);
+        assert!(TimeoutProtectPage::new_checked(&TIMEOUT_PROTECT[..11]).is_err());
+        let mut other = TIMEOUT_PROTECT;
+        other[0] = 0x1A;
+        assert!(TimeoutProtectPage::new_checked(&other[..]).is_err());
+    }
+
+    #[test]
+    fn timeout_protect_page_builder_writes_exact_bytes() {
+        let mut buf = [0xa5u8; 12];
+        let mut p = TimeoutProtectPage::new_unchecked(&mut buf[..]);
+        p.set_header(0x0A);
+        p.set_ps(false);
+        p.set_g3_enable(false);
+        p.set_tmoe(true);
+        p.set_disp(true);
+        p.set_swpp(false);
+        p.set_group1_minimum_timeout_s(1);
+        p.set_group2_minimum_timeout_s(0x0203);
+        p.set_group3_timeout_s(0xFFFE);
+        assert_eq!(
+            buf,
+            [
+                0x1D, // B0: PS 0, SPF 0, page code 1Dh
+                0x0A, // B1: page length 10
+                0xa5, 0xa5, // B2-3: reserved, untouched
+                0xa6, // B4: b7-4 untouched (1010b), G3Enable 0, TMOE 1, DISP 1, SWPP 0
+                0xa5, // B5: reserved, untouched
+                0x00, 0x01, // B6-7: group 1 minimum timeout 1 s
+                0x02, 0x03, // B8-9: group 2 minimum timeout 515 s
+                0xFF, 0xFE, // B10-11: group 3 timeout 65534 s
+            ]
+        );
+        assert_eq!(
+            TimeoutProtectPage::new_zeroed().into_inner(),
+            [0x1D, 0x0A, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] // header, every field 0
         );
     }
 }

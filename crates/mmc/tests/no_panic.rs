@@ -75,6 +75,35 @@ fn read_configuration(bytes: &[u8]) {
     }
 }
 
+/// Every getter of the fixed-length pages 01h, 08h, 1Ah and 1Dh.
+fn read_drive_pages(bytes: &[u8]) {
+    if let Ok(p) = ErrorRecoveryPage::new_checked(bytes) {
+        let _ = (p.ps(), p.page_length(), p.awre(), p.arre(), p.tb(), p.rc());
+        let _ = (p.eer(), p.per(), p.dte(), p.dcr(), p.read_retry_count());
+        let _ = (
+            p.emcdr(),
+            p.write_retry_count(),
+            p.error_reporting_window_blocks(),
+        );
+    }
+    if let Ok(p) = CachingPage::new_checked(bytes) {
+        let _ = (p.ps(), p.page_length(), p.ic(), p.abpf(), p.cap());
+        let _ = (p.disc(), p.size(), p.wce(), p.mf(), p.rcd());
+    }
+    if let Ok(p) = PowerConditionPage::new_checked(bytes) {
+        let _ = (p.ps(), p.page_length(), p.idle(), p.standby());
+        let _ = (
+            p.idle_condition_timer_100ms(),
+            p.standby_condition_timer_100ms(),
+        );
+    }
+    if let Ok(p) = TimeoutProtectPage::new_checked(bytes) {
+        let _ = (p.ps(), p.page_length(), p.g3_enable(), p.tmoe(), p.disp());
+        let _ = (p.swpp(), p.group1_minimum_timeout_s());
+        let _ = (p.group2_minimum_timeout_s(), p.group3_timeout_s());
+    }
+}
+
 fn read_pages(bytes: &[u8]) {
     for pages in [ModePages::new(bytes), ModePages::for_select(bytes)]
         .into_iter()
@@ -104,6 +133,7 @@ fn read_pages(bytes: &[u8]) {
                     w.subheader(),
                 );
             }
+            read_drive_pages(p.as_bytes());
             if let Ok(c) = CapabilitiesPage::new_checked(p.as_bytes()) {
                 let _ = (
                     c.buffer_size_kib(),
@@ -131,6 +161,7 @@ fn read_pages(bytes: &[u8]) {
     if let Ok(w) = WriteParametersPage::new_checked(bytes) {
         let _ = (w.link_size(), w.host_application_code(), w.track_mode());
     }
+    read_drive_pages(bytes);
     if let Ok(p) = ModePage::new_checked(bytes) {
         let _ = p.body();
     }
@@ -208,7 +239,7 @@ proptest! {
     fn mode_pages_with_small_header_never_panic(
         mut bytes in proptest::collection::vec(any::<u8>(), 8..128),
         bdl in 0u16..16,
-        page_code in proptest::sample::select(vec![0x05u8, 0x2A, 0x45, 0x6A]),
+        page_code in proptest::sample::select(vec![0x01u8, 0x05, 0x08, 0x1A, 0x1D, 0x2A, 0x45, 0x6A]),
     ) {
         bytes[6..8].copy_from_slice(&bdl.to_be_bytes());
         let at = 8 + usize::from(bdl);
@@ -216,6 +247,16 @@ proptest! {
             *b = page_code;
         }
         read_pages(&bytes);
+    }
+
+    #[test]
+    fn drive_pages_with_valid_header_never_panic(
+        mut bytes in proptest::collection::vec(any::<u8>(), 2..16),
+        page_code in proptest::sample::select(vec![0x01u8, 0x08, 0x1A, 0x1D, 0x81, 0xDD]),
+    ) {
+        bytes[0] = page_code;
+        bytes[1] = 0x0A;
+        read_drive_pages(&bytes);
     }
 
     #[test]
