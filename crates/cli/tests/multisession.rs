@@ -1,4 +1,5 @@
-//! Multisession on write-once media, checked by xorriso (an independent ISO 9660 builder and
+//! Multisession on write-once and sequential media (CD-R/RW, DVD±R, DVD+R DL, DVD-R/RW, BD-R with
+//! and without spare), checked by xorriso (an independent ISO 9660 builder and
 //! reader): the `msinfo` pair builds the next session with `xorriso -as mkisofs -C START,NWA
 //! -M DISC`, the session is burned at the NWA, and the read-back disc shows both sessions' files.
 
@@ -51,8 +52,27 @@ fn msinfo_then_xorriso_dash_c_second_session_reads_both() {
     std::fs::create_dir_all(&b).unwrap();
     std::fs::write(a.join("docs/first.txt"), b"first session\n".repeat(1000)).unwrap();
     std::fs::write(b.join("second.txt"), b"second session\n".repeat(3000)).unwrap();
-    for media in ["cd-r", "dvd+r", "dvd-r", "bd-r"] {
+    // Every write-once / sequential profile; `bd-r:spare` is a BD-R formatted with spare areas.
+    for spec in [
+        "cd-r",
+        "cd-rw",
+        "dvd+r",
+        "dvd+r-dl",
+        "dvd-r",
+        "dvd-rw",
+        "bd-r",
+        "bd-r:spare",
+    ] {
         let drive = tempfile::tempdir().unwrap();
+        let (media, spare) = match spec.split_once(':') {
+            Some((m, _)) => (m, true),
+            None => (spec, false),
+        };
+        ok(discmaster(drive.path(), &["emu", "load", "--media", media]));
+        if spare {
+            ok(discmaster(drive.path(), &["format", "--spare", "--quick"]));
+        }
+        let media = spec;
         let s1 = scratch.path().join(format!("{media}-s1.iso"));
         xorriso(&[
             "-as",
@@ -64,10 +84,7 @@ fn msinfo_then_xorriso_dash_c_second_session_reads_both() {
             s1.to_str().unwrap(),
             a.to_str().unwrap(),
         ]);
-        ok(discmaster(
-            drive.path(),
-            &["burn", s1.to_str().unwrap(), "--media", media],
-        ));
+        ok(discmaster(drive.path(), &["burn", s1.to_str().unwrap()]));
 
         let msinfo = ok(discmaster(drive.path(), &["msinfo"])).trim().to_string();
         let (start, nwa) = msinfo.split_once(',').expect("START,NWA");
